@@ -1,0 +1,128 @@
+import type { Logger } from 'pino';
+import { isDsrflowError, ErrorCodes } from '../errors.ts';
+import type { PrivacyRequestRecord, TaskRecord } from '../persistence/records.ts';
+import type { Store } from '../persistence/store.ts';
+import { KeyedMutex } from './keyed-mutex.ts';
+import type { TaskExecutor } from './task-executor.ts';
+import type { TaskRunner } from './task-runner.ts';
+import { taskStatusOf, type TaskEffect } from './task-transition.ts';
+
+/**
+ * Performs the effects the request-task machine names, and moves a privacy request along its task graph: a task
+ * starts when all its upstream tasks are done; a failed task fails its pending descendants; the privacy request ends
+ * once every task has ended. All it decides, it decides from the store, so `resume` after a restart picks up
+ * exactly where the last process stopped.
+ */
+
+const ENDED = new Set(['complete', 'error', 'skipped']);
+const DONE = new Set(['complete', 'skipped']);
+
+export interface SchedulerOptions {
+  store: Store;
+  runner: TaskRunner;
+  executor: TaskExecutor;
+  now: () => Date;
+  log: Logger;
+}
+
+export class Scheduler {
+  readonly #o: SchedulerOptions;
+  readonly #requestLocks = new KeyedMutex();
+
+  constructor(options: SchedulerOptions) {
+    this.#o = options;
+  }
+
+  readonly perform = async (effect: TaskEffect, task: TaskRecord): Promise<void> => {
+    switch (effect) {
+      case 'executeTask':
+        return this.#execute(task);
+      case 'startReadyDownstream':
+        return this.#startReady(task.downstream);
+      case 'failPendingDescendants':
+        return this.#failDescendants(task);
+      case 'settlePrivacyRequest':
+        return this.#settle(task.privacy_request_id);
+    }
+  };
+
+  /** Moves a stored privacy request on from wherever it stands: used on submission and after a restart. */
+  async resume(privacyRequestId: string): Promise<void> {
+    const request = await this.#o.store.getPrivacyRequest(privacyRequestId);
+    if (!request || request.status === 'complete' || request.status === 'error') return;
+    if (request.status === 'pending') {
+      await this.#o.store.commit([
+        { type: 'putPrivacyRequest', record: { ...request, status: 'in_processing', started_processing_at: this.#now() } },
+      ]);
+    }
+    const tasks = await this.#o.store.listTasks(privacyRequestId);
+    for (const task of tasks) {
+      const status = taskStatusOf(task.snapshot);
+      // A task that was running when the process stopped runs again: its outcome was never stored.
+      if (status === 'in_processing') this.#o.runner.perform('executeTask', task);
+      if (status === 'error') await this.#failDescendants(task);
+    }
+    await this.#startReady(tasks.filter((t) => taskStatusOf(t.snapshot) === 'pending').map((t) => t.id));
+    await this.#settle(privacyRequestId);
+  }
+
+  async #execute(task: TaskRecord): Promise<void> {
+    const outcome = await this.#o.executor.execute(task);
+    await this.#o.runner.send(task.id, outcome.event, {
+      alsoStore: () => (outcome.rows ? [{ type: 'putTaskRows', taskId: task.id, rows: outcome.rows }] : []),
+    });
+  }
+
+  async #startReady(taskIds: string[]): Promise<void> {
+    for (const id of taskIds) {
+      const task = await this.#o.store.getTask(id);
+      if (!task || taskStatusOf(task.snapshot) !== 'pending') continue;
+      const upstream = await Promise.all(task.upstream.map((u) => this.#o.store.getTask(u)));
+      if (!upstream.every((u) => u && DONE.has(taskStatusOf(u.snapshot)))) continue;
+      await this.#sendIfStillValid(id, { type: 'START', at: this.#now() });
+    }
+  }
+
+  async #failDescendants(task: TaskRecord): Promise<void> {
+    const error = `upstream task ${task.action_type} ${task.collection_address} failed`;
+    for (const id of task.descendants) {
+      const descendant = await this.#o.store.getTask(id);
+      if (descendant && taskStatusOf(descendant.snapshot) === 'pending') {
+        await this.#sendIfStillValid(id, { type: 'UPSTREAM_FAILED', at: this.#now(), error, upstreamTaskId: task.id });
+      }
+    }
+  }
+
+  /** Two parents may finish together and both try to start their child: the second one's event is simply refused. */
+  async #sendIfStillValid(id: string, event: Parameters<TaskRunner['send']>[1]): Promise<void> {
+    try {
+      await this.#o.runner.send(id, event);
+    } catch (err) {
+      if (!isDsrflowError(err, ErrorCodes.TASK_EVENT_REJECTED)) throw err;
+    }
+  }
+
+  async #settle(privacyRequestId: string): Promise<void> {
+    await this.#requestLocks.run(privacyRequestId, async () => {
+      const request = await this.#o.store.getPrivacyRequest(privacyRequestId);
+      if (!request || request.status !== 'in_processing') return;
+      const tasks = await this.#o.store.listTasks(privacyRequestId);
+      if (!tasks.every((t) => ENDED.has(taskStatusOf(t.snapshot)))) return;
+      const failed = tasks.filter((t) => taskStatusOf(t.snapshot) === 'error' && !t.snapshot.context.failedUpstreamTask);
+      const settled: PrivacyRequestRecord = {
+        ...request,
+        status: failed.length > 0 ? 'error' : 'complete',
+        finished_processing_at: this.#now(),
+        ...(failed.length > 0
+          ? { error: failed.map((t) => `${t.action_type} ${t.collection_address}: ${t.snapshot.context.error}`).join('; ') }
+          : {}),
+      };
+      await this.#o.store.commit([{ type: 'putPrivacyRequest', record: settled }]);
+      this.#o.log.info({ privacy_request_id: privacyRequestId, status: settled.status }, 'privacy request ended');
+    });
+  }
+
+  #now(): string {
+    return this.#o.now().toISOString();
+  }
+}

@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { DsrflowError, ErrorCodes } from '../errors.ts';
+import { buildCollectionGraph } from '../graph/collection-graph.ts';
+import { buildTaskGraph } from '../graph/task-graph.ts';
+import { findPolicy, POLICIES } from '../policies/policies.ts';
+import type { PrivacyRequestRecord, StoreOp } from '../persistence/records.ts';
+import type { Store } from '../persistence/store.ts';
+
+/**
+ * Takes privacy requests in Fides' bulk shape. Each valid one gets its task graph, stored with the request in one
+ * atomic commit before anything runs; an invalid one is listed under `failed` with the reason.
+ */
+
+export const MAX_REQUESTS_PER_CALL = 50;
+
+export interface SubmissionResult {
+  succeeded: PrivacyRequestRecord[];
+  failed: { message: string; data: unknown }[];
+}
+
+export interface SubmissionDeps {
+  store: Store;
+  now: () => Date;
+  /** Starts a stored request: called after its commit. */
+  start: (privacyRequestId: string) => Promise<void>;
+}
+
+function parseItem(item: unknown): { identity: Record<string, string>; policyKey: string } {
+  if (item === null || typeof item !== 'object' || Array.isArray(item)) throw new Error('a privacy request must be an object');
+  const { identity, policy_key: policyKey, ...rest } = item as Record<string, unknown>;
+  const unknown = Object.keys(rest);
+  if (unknown.length > 0) throw new Error(`unknown field '${unknown[0]}': a privacy request has identity and policy_key`);
+  if (typeof policyKey !== 'string') throw new Error('policy_key is required and must be a string');
+  if (!findPolicy(policyKey)) {
+    throw new Error(`policy '${policyKey}' does not exist; known policies: ${Object.keys(POLICIES).join(', ')}`);
+  }
+  if (identity === null || typeof identity !== 'object' || Array.isArray(identity)) {
+    throw new Error('identity is required and must be an object, e.g. {"email": "jane@example.com"}');
+  }
+  const values = Object.entries(identity as Record<string, unknown>).filter(([, v]) => v !== null && v !== '');
+  if (values.length === 0) throw new Error('identity must have at least one non-empty value');
+  for (const [name, value] of values) if (typeof value !== 'string') throw new Error(`identity.${name} must be a string`);
+  return { identity: Object.fromEntries(values) as Record<string, string>, policyKey };
+}
+
+export async function submitPrivacyRequests(deps: SubmissionDeps, body: unknown): Promise<SubmissionResult> {
+  if (!Array.isArray(body)) throw new DsrflowError(ErrorCodes.BODY_INVALID, 'the body must be a list of privacy requests');
+  if (body.length === 0 || body.length > MAX_REQUESTS_PER_CALL) {
+    throw new DsrflowError(ErrorCodes.BODY_INVALID, `the body must hold 1 to ${MAX_REQUESTS_PER_CALL} privacy requests, not ${body.length}`);
+  }
+  const result: SubmissionResult = { succeeded: [], failed: [] };
+  const collections = buildCollectionGraph(await deps.store.listConnections());
+  for (const item of body) {
+    let parsed;
+    try {
+      parsed = parseItem(item);
+    } catch (err) {
+      result.failed.push({ message: (err as Error).message, data: item });
+      continue;
+    }
+    const now = deps.now().toISOString();
+    const request: PrivacyRequestRecord = {
+      id: `pri_${randomUUID()}`,
+      status: 'pending',
+      policy_key: parsed.policyKey,
+      identity: parsed.identity,
+      created_at: now,
+    };
+    const graph = buildTaskGraph({
+      privacyRequestId: request.id,
+      identity: parsed.identity,
+      policy: findPolicy(parsed.policyKey)!,
+      collections,
+      now,
+      newTaskId: () => `tsk_${randomUUID()}`,
+    });
+    const ops: StoreOp[] = [
+      { type: 'putPrivacyRequest', record: request },
+      ...graph.tasks.map((record) => ({ type: 'putTask' as const, record })),
+      { type: 'putTaskRows', taskId: graph.root.taskId, rows: graph.root.rows },
+    ];
+    await deps.store.commit(ops);
+    result.succeeded.push(request);
+  }
+  for (const request of result.succeeded) await deps.start(request.id);
+  const started = await Promise.all(result.succeeded.map((r) => deps.store.getPrivacyRequest(r.id)));
+  return { ...result, succeeded: started.map((r, i) => r ?? (result.succeeded[i] as PrivacyRequestRecord)) };
+}

@@ -1,0 +1,177 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { Ajv } from 'ajv';
+import { parse as parseYaml } from 'yaml';
+import { DsrflowError, ErrorCodes } from '../errors.ts';
+import type { ConnectionFiles } from '../saas/load-connection.ts';
+import { MissingVariableError, substituteEnv } from './env-substitution.ts';
+import { parseDurationSeconds, parseSizeBytes } from './units.ts';
+
+/**
+ * dsrflow's configuration: defaults, then the config file (`dsrflow.yaml`), then environment variables, each
+ * overriding the one before. README.md lists every setting.
+ */
+
+export interface Settings {
+  host: string;
+  port: number;
+  /** The base URL third parties reach this engine at; `reply_to` is built from it. Default: the listening address. */
+  publicUrl?: string;
+  dataDir: string;
+  apiKey?: string;
+  callbackSecret?: string;
+  callbackTokenTtlSeconds: number;
+  callbackBodyLimitBytes: number;
+  logLevel: string;
+  connections: ConnectionFiles[];
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  host: '127.0.0.1',
+  port: 8080,
+  dataDir: './data',
+  callbackTokenTtlSeconds: 7 * 86400,
+  callbackBodyLimitBytes: 10 * 1024 * 1024,
+  logLevel: 'info',
+  connections: [],
+};
+
+const fileSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    host: { type: 'string', minLength: 1 },
+    port: { type: 'integer', minimum: 0, maximum: 65535 },
+    public_url: { type: 'string', pattern: '^https?://' },
+    data_dir: { type: 'string', minLength: 1 },
+    api_key: { type: 'string' },
+    callback_secret: { type: 'string' },
+    callback_token_ttl: { type: ['string', 'integer'] },
+    callback_body_limit: { type: ['string', 'integer'] },
+    log_level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+    connections: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['key', 'saas_config', 'dataset'],
+        properties: {
+          key: { type: 'string' },
+          saas_config: { type: 'string' },
+          dataset: { type: 'string' },
+          secrets: { type: 'object', additionalProperties: { type: ['string', 'number'] } },
+        },
+      },
+    },
+  },
+} as const;
+
+const validateFile = new Ajv({ allErrors: true, allowUnionTypes: true }).compile(fileSchema);
+
+const ENV = {
+  DSRFLOW_HOST: 'host',
+  DSRFLOW_PORT: 'port',
+  DSRFLOW_PUBLIC_URL: 'public_url',
+  DSRFLOW_DATA_DIR: 'data_dir',
+  DSRFLOW_API_KEY: 'api_key',
+  DSRFLOW_CALLBACK_SECRET: 'callback_secret',
+  DSRFLOW_CALLBACK_TOKEN_TTL: 'callback_token_ttl',
+  DSRFLOW_CALLBACK_BODY_LIMIT: 'callback_body_limit',
+  DSRFLOW_LOG_LEVEL: 'log_level',
+} as const;
+
+const invalid = (where: string, message: string) => new DsrflowError(ErrorCodes.CONFIG_INVALID, `${where}: ${message}`);
+
+function readConfigFile(path: string, env: NodeJS.ProcessEnv): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(readFileSync(path, 'utf8')) ?? {};
+  } catch (err) {
+    throw invalid(path, `cannot be read: ${(err as Error).message}`);
+  }
+  try {
+    parsed = substituteEnv(parsed, env);
+  } catch (err) {
+    if (err instanceof MissingVariableError) throw invalid(`${path}: ${err.path}`, err.message);
+    throw err;
+  }
+  if (!validateFile(parsed)) {
+    const problems = (validateFile.errors ?? []).map((e) => {
+      const at = e.instancePath.replace(/^\//, '').replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.') || '(root)';
+      const extra = e.keyword === 'additionalProperties' ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'` : '';
+      return `${at}: ${e.message}${extra}`;
+    });
+    throw invalid(path, problems.join('; '));
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function connectionsFrom(file: Record<string, unknown>, path: string): ConnectionFiles[] {
+  const base = dirname(path);
+  const entries = (file.connections ?? []) as { key: string; saas_config: string; dataset: string; secrets?: Record<string, unknown> }[];
+  return entries.map((entry, i) => {
+    const read = (what: 'saas_config' | 'dataset') => {
+      const filePath = resolve(base, entry[what]);
+      try {
+        return { filePath, text: readFileSync(filePath, 'utf8') };
+      } catch (err) {
+        throw invalid(`${path}: connections[${i}].${what}`, `cannot read ${filePath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      }
+    };
+    const config = read('saas_config');
+    const dataset = read('dataset');
+    return {
+      key: entry.key,
+      saasConfig: config.text,
+      dataset: dataset.text,
+      secrets: entry.secrets ?? {},
+      configFile: entry.saas_config,
+      datasetFile: entry.dataset,
+    };
+  });
+}
+
+/**
+ * `configPath` is the file named on the command line or in DSRFLOW_CONFIG; without one, `./dsrflow.yaml` is read
+ * when it exists.
+ */
+export function loadSettings(env: NodeJS.ProcessEnv, configPath?: string, cwd = process.cwd()): Settings {
+  const explicit = configPath ?? env.DSRFLOW_CONFIG;
+  const path = explicit ? resolve(cwd, explicit) : resolve(cwd, 'dsrflow.yaml');
+  if (explicit && !existsSync(path)) throw invalid(path, 'config file not found');
+  const file = existsSync(path) ? readConfigFile(path, env) : {};
+  const merged: Record<string, unknown> = { ...file };
+  for (const [variable, key] of Object.entries(ENV)) if (env[variable] !== undefined && env[variable] !== '') merged[key] = env[variable];
+
+  const settings: Settings = { ...DEFAULT_SETTINGS, connections: existsSync(path) ? connectionsFrom(file, path) : [] };
+  if (merged.host !== undefined) settings.host = String(merged.host);
+  if (merged.port !== undefined) {
+    const port = Number(merged.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalid('port', `'${merged.port}' is not a port number`);
+    settings.port = port;
+  }
+  if (merged.public_url !== undefined) {
+    const url = String(merged.public_url).replace(/\/+$/, '');
+    if (!/^https?:\/\/[^/]+/.test(url)) throw invalid('public_url', `'${url}' must be an http(s) URL`);
+    settings.publicUrl = url;
+  }
+  if (merged.data_dir !== undefined) settings.dataDir = String(merged.data_dir);
+  settings.dataDir = resolve(existsSync(path) && !env.DSRFLOW_DATA_DIR ? dirname(path) : cwd, settings.dataDir);
+  if (merged.api_key) settings.apiKey = String(merged.api_key);
+  if (merged.callback_secret) {
+    settings.callbackSecret = String(merged.callback_secret);
+    if (settings.callbackSecret.length < 32) throw invalid('callback_secret', 'must be at least 32 characters');
+  }
+  if (merged.callback_token_ttl !== undefined) {
+    const ttl = parseDurationSeconds(merged.callback_token_ttl as string);
+    if (ttl === undefined) throw invalid('callback_token_ttl', `'${merged.callback_token_ttl}' is not a duration such as 7d, 12h, 30m or 3600`);
+    settings.callbackTokenTtlSeconds = ttl;
+  }
+  if (merged.callback_body_limit !== undefined) {
+    const limit = parseSizeBytes(merged.callback_body_limit as string);
+    if (limit === undefined) throw invalid('callback_body_limit', `'${merged.callback_body_limit}' is not a size such as 10mb, 512kb or 1048576`);
+    settings.callbackBodyLimitBytes = limit;
+  }
+  if (merged.log_level !== undefined) settings.logLevel = String(merged.log_level);
+  return settings;
+}

@@ -1,0 +1,152 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Logger } from 'pino';
+import { Scheduler } from './actors/scheduler.ts';
+import { submitPrivacyRequests, type SubmissionResult } from './actors/submit-privacy-requests.ts';
+import { TaskExecutor } from './actors/task-executor.ts';
+import { TaskRunner, type TaskTransition } from './actors/task-runner.ts';
+import { acceptCallback } from './callback/accept-callback.ts';
+import { ReplyTokens } from './callback/reply-token.ts';
+import type { Settings } from './config/settings.ts';
+import { DsrflowError, ErrorCodes } from './errors.ts';
+import type { PrivacyRequestRecord, Row, TaskRecord } from './persistence/records.ts';
+import type { Store } from './persistence/store.ts';
+import { ConnectionRegistry } from './saas/connection-registry.ts';
+import { buildCollectionGraph } from './graph/collection-graph.ts';
+import { filterRow, findPolicy } from './policies/policies.ts';
+import type { HttpLimits } from './saas/http-client.ts';
+
+/**
+ * The composition root of the engine: one store, one task runner, one scheduler, and the operations the HTTP API
+ * offers. It holds no privacy request or task in memory; everything it answers comes from the store.
+ */
+
+export const CALLBACK_PATH = '/api/v1/request-task/callback';
+
+export interface EngineOptions {
+  store: Store;
+  settings: Pick<Settings, 'apiKey' | 'callbackSecret' | 'callbackTokenTtlSeconds'>;
+  /** Base URL third parties reach this engine at, without a trailing slash. */
+  publicUrl: string;
+  log: Logger;
+  now?: () => Date;
+  httpLimits?: HttpLimits;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest();
+
+export class Engine {
+  readonly connections: ConnectionRegistry;
+  /** Set when this start generated the API key: it is shown once, and only its hash is stored. */
+  readonly generatedApiKey?: string;
+  readonly #store: Store;
+  readonly #runner: TaskRunner;
+  readonly #scheduler: Scheduler;
+  readonly #tokens: ReplyTokens;
+  readonly #apiKeyHash: Buffer;
+  readonly #now: () => Date;
+  readonly #log: Logger;
+
+  private constructor(options: EngineOptions, secrets: { callbackSecret: string; apiKeyHash: Buffer; generatedApiKey?: string }) {
+    this.#store = options.store;
+    this.#now = options.now ?? (() => new Date());
+    this.#log = options.log;
+    this.#apiKeyHash = secrets.apiKeyHash;
+    this.generatedApiKey = secrets.generatedApiKey;
+    this.#tokens = new ReplyTokens({ secret: secrets.callbackSecret, ttlSeconds: options.settings.callbackTokenTtlSeconds, now: this.#now });
+    this.connections = new ConnectionRegistry(this.#store, this.#now);
+    this.#runner = new TaskRunner(this.#store, options.log.child({ component: 'task-runner' }));
+    const executor = new TaskExecutor({
+      store: this.#store,
+      tokens: this.#tokens,
+      callbackUrl: `${options.publicUrl}${CALLBACK_PATH}`,
+      now: this.#now,
+      limits: options.httpLimits,
+    });
+    this.#scheduler = new Scheduler({ store: this.#store, runner: this.#runner, executor, now: this.#now, log: options.log.child({ component: 'scheduler' }) });
+    this.#runner.performEffectsWith(this.#scheduler.perform);
+  }
+
+  /** Opens an engine on an open store, creating the callback secret and API key on first start. */
+  static async create(options: EngineOptions): Promise<Engine> {
+    const { store, settings } = options;
+    let callbackSecret = settings.callbackSecret ?? (await store.getSetting('callback_secret'));
+    if (!callbackSecret) {
+      callbackSecret = randomBytes(48).toString('base64url');
+      await store.putSetting('callback_secret', callbackSecret);
+    }
+    let generatedApiKey: string | undefined;
+    let apiKeyHash: Buffer;
+    if (settings.apiKey) {
+      apiKeyHash = sha256(settings.apiKey);
+    } else {
+      const stored = await store.getSetting('api_key_sha256');
+      if (stored) {
+        apiKeyHash = Buffer.from(stored, 'hex');
+      } else {
+        generatedApiKey = `dsr_${randomBytes(24).toString('base64url')}`;
+        apiKeyHash = sha256(generatedApiKey);
+        await store.putSetting('api_key_sha256', apiKeyHash.toString('hex'));
+      }
+    }
+    return new Engine(options, { callbackSecret, apiKeyHash, generatedApiKey });
+  }
+
+  /** Picks up every privacy request a previous process left unfinished. */
+  async resumeUnfinished(): Promise<number> {
+    const unfinished = (await this.#store.listPrivacyRequests()).filter((r) => r.status === 'pending' || r.status === 'in_processing');
+    for (const request of unfinished) await this.#scheduler.resume(request.id);
+    if (unfinished.length > 0) this.#log.info({ count: unfinished.length }, 'resumed unfinished privacy requests');
+    return unfinished.length;
+  }
+
+  isApiKey(candidate: string): boolean {
+    return timingSafeEqual(sha256(candidate), this.#apiKeyHash);
+  }
+
+  onTransition(listener: (t: TaskTransition) => void): void {
+    this.#runner.onTransition(listener);
+  }
+
+  submitPrivacyRequests(body: unknown): Promise<SubmissionResult> {
+    return submitPrivacyRequests({ store: this.#store, now: this.#now, start: (id) => this.#scheduler.resume(id) }, body);
+  }
+
+  async getPrivacyRequest(id: string): Promise<PrivacyRequestRecord> {
+    const request = await this.#store.getPrivacyRequest(id);
+    if (!request) throw new DsrflowError(ErrorCodes.PRIVACY_REQUEST_NOT_FOUND, `No privacy request found with id '${id}'.`);
+    return request;
+  }
+
+  async listTasks(privacyRequestId: string): Promise<TaskRecord[]> {
+    await this.getPrivacyRequest(privacyRequestId);
+    return this.#store.listTasks(privacyRequestId);
+  }
+
+  /**
+   * The access results of a privacy request: per `dataset:collection`, the rows of its complete access task, keeping
+   * only the fields whose data categories the request's policy covers.
+   */
+  async accessResults(privacyRequestId: string): Promise<Record<string, Row[]>> {
+    const request = await this.getPrivacyRequest(privacyRequestId);
+    const policy = findPolicy(request.policy_key);
+    const tasks = await this.#store.listTasks(privacyRequestId);
+    const results: Record<string, Row[]> = {};
+    for (const task of tasks) {
+      if (task.action_type !== 'access' || task.kind !== 'collection' || task.snapshot.value !== 'complete' || !policy) continue;
+      const connection = task.connection_key ? await this.#store.getConnection(task.connection_key) : undefined;
+      const node = connection && buildCollectionGraph([connection]).find((n) => n.address === task.collection_address);
+      const rows = (await this.#store.getTaskRows(task.id)) ?? [];
+      results[task.collection_address] = node ? rows.map((row) => filterRow(row, node.fields, policy.accessCategories)) : [];
+    }
+    return results;
+  }
+
+  acceptCallback(token: string, body: unknown): Promise<void> {
+    return acceptCallback({ store: this.#store, runner: this.#runner, tokens: this.#tokens, now: this.#now }, token, body);
+  }
+
+  /** Waits for every running effect (outgoing requests, downstream starts) to finish. */
+  idle(): Promise<void> {
+    return this.#runner.idle();
+  }
+}

@@ -1,0 +1,48 @@
+import type { Context, Next } from 'koa';
+import { DsrflowError, ErrorCodes, type ErrorCode } from '../errors.ts';
+
+/**
+ * The one place that turns errors into responses. Every error body is `{"detail": "...", "code": "..."}`; a
+ * DsrflowError's code picks the status, and anything else is a 500 whose cause is logged, never shown.
+ */
+
+const STATUS: Record<ErrorCode, number> = {
+  AUTH_MISSING: 401,
+  AUTH_INVALID: 401,
+  TOKEN_INVALID: 403,
+  TOKEN_EXPIRED: 403,
+  BODY_TOO_LARGE: 413,
+  BODY_NOT_JSON: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  BODY_INVALID: 422,
+  CONNECTION_INVALID: 422,
+  CONNECTION_NOT_FOUND: 404,
+  PRIVACY_REQUEST_NOT_FOUND: 404,
+  POLICY_NOT_FOUND: 404,
+  TASK_NOT_FOUND: 404,
+  TASK_NOT_AWAITING_CALLBACK: 400,
+  PRIVACY_REQUEST_NOT_IN_PROGRESS: 400,
+  TASK_EVENT_REJECTED: 409,
+  ROUTE_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  CONFIG_INVALID: 500,
+  STORE_LOCKED: 503,
+  SAAS_REQUEST_FAILED: 502,
+  INTERNAL: 500,
+};
+
+export async function errorBoundary(ctx: Context, next: Next): Promise<void> {
+  try {
+    await next();
+    if (ctx.status === 404 && ctx.body === undefined) {
+      throw new DsrflowError(ErrorCodes.ROUTE_NOT_FOUND, `No route for ${ctx.method} ${ctx.path}`);
+    }
+  } catch (err) {
+    const known = err instanceof DsrflowError && STATUS[err.code] < 500;
+    const error = known ? err : new DsrflowError(ErrorCodes.INTERNAL, 'Internal server error', { cause: err });
+    ctx.status = STATUS[error.code];
+    ctx.body = { detail: error.message, code: error.code, ...(error.details !== undefined ? { errors: error.details } : {}) };
+    if (known) ctx.state.log?.info({ code: error.code, status: ctx.status }, error.message);
+    else ctx.state.log?.error({ err }, 'request failed');
+  }
+}

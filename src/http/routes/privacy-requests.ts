@@ -1,0 +1,23 @@
+import { Router } from '@koa/router';
+import type { Engine } from '../../engine.ts';
+import { readJsonBody } from '../json-body.ts';
+import { privacyRequestView, taskViews } from '../views.ts';
+
+const API_BODY_LIMIT = 1024 * 1024;
+
+export function privacyRequestRoutes(engine: Engine): Router {
+  return new Router({ prefix: '/api/v1/privacy-request' })
+    .post('/', async (ctx) => {
+      const result = await engine.submitPrivacyRequests(await readJsonBody(ctx, API_BODY_LIMIT));
+      ctx.body = { succeeded: result.succeeded.map(privacyRequestView), failed: result.failed };
+    })
+    .get('/:id', async (ctx) => {
+      ctx.body = privacyRequestView(await engine.getPrivacyRequest(ctx.params.id as string));
+    })
+    .get('/:id/tasks', async (ctx) => {
+      ctx.body = taskViews(await engine.listTasks(ctx.params.id as string));
+    })
+    .get('/:id/access-results', async (ctx) => {
+      ctx.body = await engine.accessResults(ctx.params.id as string);
+    });
+}

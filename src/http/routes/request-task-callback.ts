@@ -1,0 +1,13 @@
+import { Router } from '@koa/router';
+import { bearerToken } from '../../callback/accept-callback.ts';
+import { CALLBACK_PATH, type Engine } from '../../engine.ts';
+import { readJsonBody } from '../json-body.ts';
+
+/** The route third parties call back: authenticated by the reply_to_token alone, not by the API key. */
+export function requestTaskCallbackRoutes(engine: Engine, bodyLimitBytes: number): Router {
+  return new Router().post(CALLBACK_PATH, async (ctx) => {
+    const token = bearerToken(ctx.get('authorization') || undefined);
+    await engine.acceptCallback(token, await readJsonBody(ctx, bodyLimitBytes));
+    ctx.body = { task_queued: true };
+  });
+}

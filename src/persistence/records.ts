@@ -1,0 +1,70 @@
+import type { RequestTaskContext } from '../machines/request-task.machine.ts';
+import type { Connection } from '../saas/types.ts';
+
+/** What the store keeps. Every record is plain JSON, so any store can hold it as it is. */
+
+export type ActionType = 'access' | 'erasure';
+export type PrivacyRequestStatus = 'pending' | 'in_processing' | 'complete' | 'error';
+export type TaskKind = 'root' | 'collection' | 'terminator';
+
+export interface PrivacyRequestRecord {
+  id: string;
+  status: PrivacyRequestStatus;
+  policy_key: string;
+  identity: Record<string, string>;
+  created_at: string;
+  started_processing_at?: string;
+  finished_processing_at?: string;
+  /** Why the request ended in error, in a sentence. */
+  error?: string;
+}
+
+export interface PersistedTaskSnapshot {
+  status: string;
+  value: string;
+  context: RequestTaskContext;
+  historyValue?: unknown;
+  children: Record<string, unknown>;
+}
+
+/** An upstream field whose values feed one of this task's param_values. */
+export interface TaskInput {
+  from_task: string;
+  /** The field path in the upstream collection's rows, e.g. `id` or `owner.id`. */
+  from_field: string;
+  /** The param_value the values fill, e.g. `user_id`. */
+  param: string;
+}
+
+export interface TaskRecord {
+  id: string;
+  privacy_request_id: string;
+  action_type: ActionType;
+  kind: TaskKind;
+  /** Position in the privacy request's task graph; tasks list in this order. */
+  seq: number;
+  /** `dataset:collection`, or `__ROOT__:__ROOT__` / `__TERMINATE__:__TERMINATE__`. */
+  collection_address: string;
+  connection_key?: string;
+  upstream: string[];
+  downstream: string[];
+  /** Every task reachable downstream of this one, failed with it while still pending. */
+  descendants: string[];
+  inputs: TaskInput[];
+  /** For an erasure task: the access task whose rows it erases. */
+  access_task?: string;
+  machine_version: number;
+  snapshot: PersistedTaskSnapshot;
+  created_at: string;
+  updated_at: string;
+}
+
+export type Row = Record<string, unknown>;
+
+export type ConnectionRecord = Connection;
+
+/** One change in an atomic commit. */
+export type StoreOp =
+  | { type: 'putPrivacyRequest'; record: PrivacyRequestRecord }
+  | { type: 'putTask'; record: TaskRecord }
+  | { type: 'putTaskRows'; taskId: string; rows: Row[] };

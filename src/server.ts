@@ -1,0 +1,60 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Settings } from './config/settings.ts';
+import { Engine } from './engine.ts';
+import { createApp } from './http/app.ts';
+import { createLogger, type Logger } from './log.ts';
+import { LevelStore } from './persistence/level-store.ts';
+import type { Store } from './persistence/store.ts';
+
+/**
+ * Starts dsrflow as a user does: opens the LevelDB store in the data folder, listens, registers the connections of
+ * the config file, and resumes whatever a previous process left unfinished. `npm start` and the tests both go
+ * through here.
+ */
+
+export interface RunningServer {
+  engine: Engine;
+  /** The base URL the server listens at, e.g. http://127.0.0.1:8080 */
+  url: string;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+export async function startServer(settings: Settings, log: Logger = createLogger(settings.logLevel)): Promise<RunningServer> {
+  const store: Store = new LevelStore(settings.dataDir);
+  await store.open();
+  let server: Server | undefined;
+  try {
+    server = createServer();
+    await new Promise<void>((resolve, reject) => {
+      server!.once('error', reject);
+      server!.listen(settings.port, settings.host, () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+    const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+    const engine = await Engine.create({ store, settings, publicUrl: settings.publicUrl ?? url, log });
+    for (const files of settings.connections) await engine.connections.put(files);
+    server.on('request', createApp(engine, { callbackBodyLimitBytes: settings.callbackBodyLimitBytes, log }).callback());
+    await engine.resumeUnfinished();
+    const running = server;
+    return {
+      engine,
+      url,
+      log,
+      async close() {
+        await new Promise<void>((resolve) => {
+          running.close(() => resolve());
+          running.closeAllConnections();
+        });
+        await engine.idle();
+        await store.close();
+      },
+    };
+  } catch (err) {
+    server?.close();
+    await store.close();
+    throw err;
+  }
+}
