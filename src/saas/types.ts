@@ -81,6 +81,7 @@ export interface FieldMeta {
   data_type?: string;
   length?: number;
   read_only?: boolean;
+  return_all_elements?: boolean;
 }
 
 export interface DatasetField {

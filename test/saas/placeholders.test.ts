@@ -1,0 +1,53 @@
+import { expect } from 'chai';
+import { findPlaceholders, substitute } from '../../src/saas/placeholders.ts';
+
+describe('placeholders', () => {
+  it('finds placeholders with their root and optional mark', () => {
+    expect(findPlaceholders('/a/<user.id>/<email?>')).to.deep.equal([
+      { raw: 'user.id', path: 'user.id', root: 'user', optional: false },
+      { raw: 'email?', path: 'email', root: 'email', optional: true },
+    ]);
+  });
+
+  it('substitutes a plain placeholder', () => {
+    expect(substitute('/users/<user_id>/orders', { user_id: 42 })).to.deep.equal({ text: '/users/42/orders', missing: [] });
+  });
+
+  it('substitutes a dotted placeholder from nested values', () => {
+    const values = { custom_privacy_request_fields: { first_name: 'Ada' } };
+    expect(substitute('{"name": "<custom_privacy_request_fields.first_name>"}', values)).to.deep.equal({
+      text: '{"name": "Ada"}',
+      missing: [],
+    });
+  });
+
+  it('turns a missing optional placeholder in quotes into null', () => {
+    expect(substitute('{"email": "<email?>", "phone": "<phone_number?>"}', { email: 'a@b.c' })).to.deep.equal({
+      text: '{"email": "a@b.c", "phone": null}',
+      missing: [],
+    });
+  });
+
+  it('leaves a missing optional placeholder without quotes as it is, and does not report it', () => {
+    expect(substitute('/users?email=<email?>', {})).to.deep.equal({ text: '/users?email=<email?>', missing: [] });
+  });
+
+  it('splices a dict without its outer braces', () => {
+    const values = { masked_object_fields: { name: 'MASKED', address: { city: null } } };
+    expect(substitute('{ <masked_object_fields>, "id": 1 }', values).text).to.equal(
+      '{ "name":"MASKED","address":{"city":null}, "id": 1 }',
+    );
+  });
+
+  it('renders a list as JSON', () => {
+    expect(substitute('{"ids": <ids>}', { ids: [1, 'two'] }).text).to.equal('{"ids": [1,"two"]}');
+  });
+
+  it('replaces every occurrence of a repeated placeholder', () => {
+    expect(substitute('<email>/<email>?q=<email>', { email: 'x' }).text).to.equal('x/x?q=x');
+  });
+
+  it('reports a missing required placeholder once, however often it appears', () => {
+    expect(substitute('<user_id>/<user_id>/<email>', { email: 'x' }).missing).to.deep.equal(['user_id']);
+  });
+});
