@@ -18,7 +18,8 @@ export interface TaskStep {
 }
 
 function toPersisted(snapshot: { value: unknown; context: RequestTaskContext; status: string }): PersistedTaskSnapshot {
-  return requestTaskMachine.getPersistedSnapshot(snapshot as never) as unknown as PersistedTaskSnapshot;
+  // Through JSON, so the snapshot is exactly what any store will hand back (no undefined-valued keys).
+  return JSON.parse(JSON.stringify(requestTaskMachine.getPersistedSnapshot(snapshot as never))) as PersistedTaskSnapshot;
 }
 
 export function newTaskSnapshot(taskId: string, state: 'pending' | 'complete' | 'skipped' = 'pending', extra: Partial<RequestTaskContext> = {}): PersistedTaskSnapshot {

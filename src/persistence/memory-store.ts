@@ -1,7 +1,9 @@
 import type { ConnectionRecord, PrivacyRequestRecord, Row, StoreOp, TaskRecord } from './records.ts';
 import type { Store } from './store.ts';
 
-/** A store in memory, for tests of code above the store; copies on the way in and out, as a real store would. */
+/** A store in memory: records go through JSON on the way in and out, as they do in a real store. */
+const copy = <T>(value: T): T => (value === undefined ? value : JSON.parse(JSON.stringify(value)));
+
 export class MemoryStore implements Store {
   readonly #requests = new Map<string, PrivacyRequestRecord>();
   readonly #tasks = new Map<string, TaskRecord>();
@@ -13,7 +15,7 @@ export class MemoryStore implements Store {
   async close(): Promise<void> {}
 
   async commit(ops: StoreOp[]): Promise<void> {
-    const copies = structuredClone(ops);
+    const copies = copy(ops);
     for (const op of copies) {
       if (op.type === 'putPrivacyRequest') this.#requests.set(op.record.id, op.record);
       else if (op.type === 'putTask') this.#tasks.set(op.record.id, op.record);
@@ -22,36 +24,36 @@ export class MemoryStore implements Store {
   }
 
   async getPrivacyRequest(id: string) {
-    return structuredClone(this.#requests.get(id));
+    return copy(this.#requests.get(id));
   }
 
   async listPrivacyRequests() {
-    return structuredClone([...this.#requests.values()]);
+    return copy([...this.#requests.values()]);
   }
 
   async getTask(id: string) {
-    return structuredClone(this.#tasks.get(id));
+    return copy(this.#tasks.get(id));
   }
 
   async listTasks(privacyRequestId: string) {
     const tasks = [...this.#tasks.values()].filter((t) => t.privacy_request_id === privacyRequestId);
-    return structuredClone(tasks.sort((a, b) => a.seq - b.seq));
+    return copy(tasks.sort((a, b) => a.seq - b.seq));
   }
 
   async getTaskRows(taskId: string) {
-    return structuredClone(this.#rows.get(taskId));
+    return copy(this.#rows.get(taskId));
   }
 
   async getConnection(key: string) {
-    return structuredClone(this.#connections.get(key));
+    return copy(this.#connections.get(key));
   }
 
   async listConnections() {
-    return structuredClone([...this.#connections.values()].sort((a, b) => a.key.localeCompare(b.key)));
+    return copy([...this.#connections.values()].sort((a, b) => a.key.localeCompare(b.key)));
   }
 
   async putConnection(record: ConnectionRecord) {
-    this.#connections.set(record.key, structuredClone(record));
+    this.#connections.set(record.key, copy(record));
   }
 
   async deleteConnection(key: string) {

@@ -1,0 +1,153 @@
+import { expect } from 'chai';
+import { newTaskSnapshot } from '../../src/actors/task-transition.ts';
+import type { Connection } from '../../src/saas/types.ts';
+import type { PrivacyRequestRecord, TaskRecord } from '../../src/persistence/records.ts';
+import type { Store } from '../../src/persistence/store.ts';
+
+/**
+ * The store contract, as one suite every implementation runs (LevelDB now, PostgreSQL later). `factory` gives a
+ * fresh, unopened store each time; `reopen` gives a new instance over the same data where the store persists.
+ */
+export interface StoreSuiteOptions {
+  name: string;
+  factory: () => Promise<{ store: Store; reopen?: () => Store; cleanup: () => Promise<void> | void }>;
+}
+
+const request = (id: string, status: PrivacyRequestRecord['status'] = 'pending'): PrivacyRequestRecord => ({
+  id,
+  status,
+  policy_key: 'default_access_policy',
+  identity: { email: 'a@example.com' },
+  created_at: '2026-01-01T00:00:00.000Z',
+});
+
+const task = (id: string, privacyRequestId: string, seq: number): TaskRecord => ({
+  id,
+  privacy_request_id: privacyRequestId,
+  action_type: 'access',
+  kind: 'collection',
+  seq,
+  collection_address: `ds:c${seq}`,
+  connection_key: 'conn',
+  upstream: [],
+  downstream: [],
+  descendants: [],
+  inputs: [{ from_task: 'root', from_field: 'email', param: 'email' }],
+  machine_version: 1,
+  snapshot: newTaskSnapshot(id),
+  created_at: '2026-01-01T00:00:00.000Z',
+  updated_at: '2026-01-01T00:00:00.000Z',
+});
+
+const connection = (key: string): Connection => ({
+  key,
+  saas_config: { fides_key: key } as Connection['saas_config'],
+  dataset: { fides_key: key, collections: [] },
+  secrets: { api_token: 's3cret', port: 443 },
+  created_at: '2026-01-01T00:00:00.000Z',
+  updated_at: '2026-01-01T00:00:00.000Z',
+});
+
+export function storeSuite({ name, factory }: StoreSuiteOptions): void {
+  describe(`store contract: ${name}`, () => {
+    let store: Store;
+    let reopen: (() => Store) | undefined;
+    let cleanup: () => Promise<void> | void;
+
+    beforeEach(async () => {
+      ({ store, reopen, cleanup } = await factory());
+      await store.open();
+    });
+
+    afterEach(async () => {
+      await store.close();
+      await cleanup();
+    });
+
+    it('reads missing records as undefined', async () => {
+      expect(await store.getPrivacyRequest('nope')).to.equal(undefined);
+      expect(await store.getTask('nope')).to.equal(undefined);
+      expect(await store.getTaskRows('nope')).to.equal(undefined);
+      expect(await store.getConnection('nope')).to.equal(undefined);
+      expect(await store.getSetting('nope')).to.equal(undefined);
+      expect(await store.listTasks('nope')).to.deep.equal([]);
+    });
+
+    it('commits requests, tasks and rows together and reads them back equal', async () => {
+      const r = request('pr1');
+      const t = task('t1', 'pr1', 0);
+      await store.commit([
+        { type: 'putPrivacyRequest', record: r },
+        { type: 'putTask', record: t },
+        { type: 'putTaskRows', taskId: 't1', rows: [{ id: 1, nested: { a: [1, 2] } }] },
+      ]);
+      expect(await store.getPrivacyRequest('pr1')).to.deep.equal(r);
+      expect(await store.getTask('t1')).to.deep.equal(t);
+      expect(await store.getTaskRows('t1')).to.deep.equal([{ id: 1, nested: { a: [1, 2] } }]);
+    });
+
+    it('keeps no identity between what was put and what is read', async () => {
+      const r = request('pr1');
+      await store.commit([{ type: 'putPrivacyRequest', record: r }]);
+      r.status = 'error';
+      const read = (await store.getPrivacyRequest('pr1'))!;
+      expect(read.status).to.equal('pending');
+      read.status = 'complete';
+      expect((await store.getPrivacyRequest('pr1'))!.status).to.equal('pending');
+    });
+
+    it('replaces a record on a second put', async () => {
+      await store.commit([{ type: 'putPrivacyRequest', record: request('pr1') }]);
+      await store.commit([{ type: 'putPrivacyRequest', record: request('pr1', 'complete') }]);
+      expect((await store.getPrivacyRequest('pr1'))!.status).to.equal('complete');
+      expect(await store.listPrivacyRequests()).to.have.length(1);
+    });
+
+    it('lists the tasks of one privacy request in graph order, and only those', async () => {
+      await store.commit([
+        { type: 'putTask', record: task('b', 'pr1', 1) },
+        { type: 'putTask', record: task('z', 'pr2', 0) },
+        { type: 'putTask', record: task('a', 'pr1', 10) },
+        { type: 'putTask', record: task('c', 'pr1', 2) },
+        { type: 'putTask', record: task('y', 'pr10', 0) },
+      ]);
+      expect((await store.listTasks('pr1')).map((t) => t.id)).to.deep.equal(['b', 'c', 'a']);
+      expect((await store.listTasks('pr2')).map((t) => t.id)).to.deep.equal(['z']);
+    });
+
+    it('lists privacy requests', async () => {
+      await store.commit([{ type: 'putPrivacyRequest', record: request('pr1') }, { type: 'putPrivacyRequest', record: request('pr2') }]);
+      expect((await store.listPrivacyRequests()).map((r) => r.id).sort()).to.deep.equal(['pr1', 'pr2']);
+    });
+
+    it('puts, lists and deletes connections', async () => {
+      await store.putConnection(connection('b'));
+      await store.putConnection(connection('a'));
+      expect(await store.getConnection('a')).to.deep.equal(connection('a'));
+      expect((await store.listConnections()).map((c) => c.key)).to.deep.equal(['a', 'b']);
+      expect(await store.deleteConnection('a')).to.equal(true);
+      expect(await store.deleteConnection('a')).to.equal(false);
+      expect((await store.listConnections()).map((c) => c.key)).to.deep.equal(['b']);
+    });
+
+    it('keeps settings', async () => {
+      await store.putSetting('callback_secret', 'abc');
+      await store.putSetting('callback_secret', 'def');
+      expect(await store.getSetting('callback_secret')).to.equal('def');
+    });
+
+    it('keeps everything across a close and a reopen', async function () {
+      if (!reopen) this.skip();
+      await store.commit([{ type: 'putPrivacyRequest', record: request('pr1') }, { type: 'putTask', record: task('t1', 'pr1', 0) }]);
+      await store.putConnection(connection('c'));
+      await store.putSetting('s', 'v');
+      await store.close();
+      store = reopen!();
+      await store.open();
+      expect(await store.getPrivacyRequest('pr1')).to.deep.equal(request('pr1'));
+      expect((await store.listTasks('pr1')).map((t) => t.id)).to.deep.equal(['t1']);
+      expect(await store.getConnection('c')).to.deep.equal(connection('c'));
+      expect(await store.getSetting('s')).to.equal('v');
+    });
+  });
+}
