@@ -1,3 +1,4 @@
+import { Router } from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { Engine } from '../engine.ts';
@@ -28,10 +29,11 @@ export function createApp(engine: Engine, options: AppOptions): Koa {
   for (const router of [healthRoutes(), requestTaskCallbackRoutes(engine, options.callbackBodyLimitBytes)]) {
     app.use(router.routes()).use(router.allowedMethods(allowedMethods));
   }
-  const apiKey = requireApiKey(engine);
+  // The API key check must be registered before the routes it guards: router middleware runs in order.
+  const api = new Router().use(requireApiKey(engine));
   for (const router of [connectionRoutes(engine), privacyRequestRoutes(engine)]) {
-    router.use(apiKey);
-    app.use(router.routes()).use(router.allowedMethods(allowedMethods));
+    api.use(router.routes()).use(router.allowedMethods(allowedMethods));
   }
+  app.use(api.routes()).use(api.allowedMethods(allowedMethods));
   return app;
 }

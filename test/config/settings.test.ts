@@ -1,0 +1,111 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { DEFAULT_SETTINGS, loadSettings } from '../../src/config/settings.ts';
+import { tempDir } from '../support/harness.ts';
+
+const FIXTURE_CONFIG = join(process.cwd(), 'fixtures/connectors/async_shop/config.yml');
+const FIXTURE_DATASET = join(process.cwd(), 'fixtures/connectors/async_shop/dataset.yml');
+
+function withConfig(text: string, run: (path: string, dir: string) => void) {
+  const dir = tempDir();
+  try {
+    const path = join(dir.path, 'dsrflow.yaml');
+    writeFileSync(path, text);
+    run(path, dir.path);
+  } finally {
+    dir.remove();
+  }
+}
+
+const errorOf = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (err) {
+    return err as Error & { code?: string };
+  }
+  throw new Error('no error thrown');
+};
+
+describe('settings (dsrflow.yaml and DSRFLOW_* variables)', () => {
+  it('uses the defaults when there is no config file', () => {
+    const dir = tempDir();
+    try {
+      const settings = loadSettings({}, undefined, dir.path);
+      expect(settings).to.deep.equal({ ...DEFAULT_SETTINGS, dataDir: join(dir.path, 'data') });
+      expect(settings.callbackTokenTtlSeconds).to.equal(604800);
+      expect(settings.callbackBodyLimitBytes).to.equal(10 * 1024 * 1024);
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('reads the file, substitutes ${VAR} and ${VAR:-default}, and resolves paths beside the file', () => {
+    withConfig(
+      `port: 9000
+public_url: https://dsr.example.com/
+callback_token_ttl: 12h
+callback_body_limit: 512kb
+data_dir: state
+connections:
+  - key: shop
+    saas_config: ${FIXTURE_CONFIG}
+    dataset: ${FIXTURE_DATASET}
+    secrets:
+      domain: \${SHOP_DOMAIN:-127.0.0.1:1}
+      api_token: \${SHOP_TOKEN}
+`,
+      (path, dir) => {
+        const settings = loadSettings({ SHOP_TOKEN: 'from-env' }, path);
+        expect(settings.port).to.equal(9000);
+        expect(settings.publicUrl).to.equal('https://dsr.example.com');
+        expect(settings.callbackTokenTtlSeconds).to.equal(12 * 3600);
+        expect(settings.callbackBodyLimitBytes).to.equal(512 * 1024);
+        expect(settings.dataDir).to.equal(join(dir, 'state'));
+        expect(settings.connections).to.have.length(1);
+        expect(settings.connections[0]!.secrets).to.deep.equal({ domain: '127.0.0.1:1', api_token: 'from-env' });
+        expect(settings.connections[0]!.saasConfig).to.be.a('string').that.includes('saas_config:');
+      },
+    );
+  });
+
+  it('lets environment variables override the file', () => {
+    withConfig('port: 9000\ncallback_token_ttl: 1d\n', (path) => {
+      const settings = loadSettings({ DSRFLOW_PORT: '9100', DSRFLOW_CALLBACK_TOKEN_TTL: '30m', DSRFLOW_API_KEY: 'k', DSRFLOW_LOG_LEVEL: 'warn' }, path);
+      expect(settings).to.include({ port: 9100, callbackTokenTtlSeconds: 1800, apiKey: 'k', logLevel: 'warn' });
+    });
+  });
+
+  it('names an unset variable and where it is used', () => {
+    withConfig('api_key: ${NOT_SET_ANYWHERE}\n', (path) => {
+      const err = errorOf(() => loadSettings({}, path));
+      expect(err.code).to.equal('CONFIG_INVALID');
+      expect(err.message).to.equal(`${path}: api_key: environment variable NOT_SET_ANYWHERE is not set (write \${NOT_SET_ANYWHERE:-default} to give a default)`);
+    });
+  });
+
+  it('refuses unknown settings and wrong types, naming them', () => {
+    withConfig('prot: 80\nport: eighty\n', (path) => {
+      const err = errorOf(() => loadSettings({}, path));
+      expect(err.message).to.include("(root): must NOT have additional properties 'prot'");
+      expect(err.message).to.include('port: must be integer');
+    });
+  });
+
+  it('refuses bad values from the environment, naming the setting', () => {
+    expect(errorOf(() => loadSettings({ DSRFLOW_PORT: '99999' }, undefined, '/nonexistent')).message).to.equal("port: '99999' is not a port number");
+    expect(errorOf(() => loadSettings({ DSRFLOW_CALLBACK_TOKEN_TTL: 'soon' }, undefined, '/nonexistent')).message).to.include("callback_token_ttl: 'soon' is not a duration");
+    expect(errorOf(() => loadSettings({ DSRFLOW_CALLBACK_SECRET: 'short' }, undefined, '/nonexistent')).message).to.equal('callback_secret: must be at least 32 characters');
+    expect(errorOf(() => loadSettings({ DSRFLOW_PUBLIC_URL: 'ftp://x' }, undefined, '/nonexistent')).message).to.include('public_url');
+  });
+
+  it('names a connection file it cannot read', () => {
+    withConfig('connections:\n  - key: x\n    saas_config: missing.yml\n    dataset: missing.yml\n', (path, dir) => {
+      expect(errorOf(() => loadSettings({}, path)).message).to.equal(`${path}: connections[0].saas_config: cannot read ${join(dir, 'missing.yml')}: ENOENT`);
+    });
+  });
+
+  it('refuses a config file named on the command line that does not exist', () => {
+    expect(errorOf(() => loadSettings({}, '/nonexistent/dsrflow.yaml')).message).to.equal('/nonexistent/dsrflow.yaml: config file not found');
+  });
+});
