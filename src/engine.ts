@@ -5,7 +5,7 @@ import { submitPrivacyRequests, type SubmissionResult } from './actors/submit-pr
 import { TaskExecutor } from './actors/task-executor.ts';
 import { TaskRunner, type TaskTransition } from './actors/task-runner.ts';
 import { acceptCallback } from './callback/accept-callback.ts';
-import { ReplyTokens } from './callback/reply-token.ts';
+import { ReplyTokens, type ReplyTokenClaims } from './callback/reply-token.ts';
 import type { Settings } from './config/settings.ts';
 import { DsrflowError, ErrorCodes } from './errors.ts';
 import type { PrivacyRequestRecord, Row, TaskRecord } from './persistence/records.ts';
@@ -141,8 +141,13 @@ export class Engine {
     return results;
   }
 
-  acceptCallback(token: string, body: unknown): Promise<void> {
-    return acceptCallback({ store: this.#store, runner: this.#runner, tokens: this.#tokens, now: this.#now }, token, body);
+  /** Throws TOKEN_INVALID or TOKEN_EXPIRED; checked before a callback's body is read. */
+  verifyReplyToken(token: string): ReplyTokenClaims {
+    return this.#tokens.verify(token);
+  }
+
+  acceptCallback(claims: ReplyTokenClaims, body: unknown): Promise<void> {
+    return acceptCallback({ store: this.#store, runner: this.#runner, now: this.#now }, claims, body);
   }
 
   /** Waits for every running effect (outgoing requests, downstream starts) to finish. */

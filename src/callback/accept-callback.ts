@@ -3,10 +3,10 @@ import { taskStatusOf } from '../actors/task-transition.ts';
 import type { TaskRunner } from '../actors/task-runner.ts';
 import type { Store } from '../persistence/store.ts';
 import { checkPayloadFitsAction, parseCallbackPayload } from './callback-body.ts';
-import type { ReplyTokens } from './reply-token.ts';
+import type { ReplyTokenClaims } from './reply-token.ts';
 
 /**
- * Accepts a third party's callback for a task awaiting it: checks the token, the body and the task, then hands the
+ * Accepts a third party's callback for a task awaiting it: checks the body and the task against the token's claims, then hands the
  * task a CALLBACK event whose new snapshot and rows are stored in one atomic commit before this resolves. Any
  * refusal happens before that commit, so a refused callback changes nothing.
  */
@@ -14,7 +14,6 @@ import type { ReplyTokens } from './reply-token.ts';
 export interface CallbackDeps {
   store: Store;
   runner: TaskRunner;
-  tokens: ReplyTokens;
   now: () => Date;
 }
 
@@ -25,8 +24,8 @@ export function bearerToken(authorization: string | undefined): string {
   return match[1] as string;
 }
 
-export async function acceptCallback(deps: CallbackDeps, token: string, body: unknown): Promise<void> {
-  const claims = deps.tokens.verify(token);
+/** `claims` come from a verified reply token: the route verifies it before reading the body. */
+export async function acceptCallback(deps: CallbackDeps, claims: ReplyTokenClaims, body: unknown): Promise<void> {
   const payload = parseCallbackPayload(body);
   const task = await deps.store.getTask(claims.task_id);
   if (!task) throw new DsrflowError(ErrorCodes.TASK_NOT_FOUND, `No request task found with id '${claims.task_id}'.`);

@@ -6,8 +6,9 @@ import { readJsonBody } from '../json-body.ts';
 /** The route third parties call back: authenticated by the reply_to_token alone, not by the API key. */
 export function requestTaskCallbackRoutes(engine: Engine, bodyLimitBytes: number): Router {
   return new Router().post(CALLBACK_PATH, async (ctx) => {
-    const token = bearerToken(ctx.get('authorization') || undefined);
-    await engine.acceptCallback(token, await readJsonBody(ctx, bodyLimitBytes));
+    // The token is checked before the body is read: an unauthenticated caller cannot make us read 10 MiB.
+    const claims = engine.verifyReplyToken(bearerToken(ctx.get('authorization') || undefined));
+    await engine.acceptCallback(claims, await readJsonBody(ctx, bodyLimitBytes));
     ctx.body = { task_queued: true };
   });
 }
