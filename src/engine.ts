@@ -8,7 +8,7 @@ import { acceptCallback } from './callback/accept-callback.ts';
 import { ReplyTokens, type ReplyTokenClaims } from './callback/reply-token.ts';
 import type { Settings } from './config/settings.ts';
 import { DsrflowError, ErrorCodes } from './errors.ts';
-import type { PrivacyRequestRecord, Row, TaskRecord } from './persistence/records.ts';
+import type { PrivacyRequestRecord, Row, TaskHistoryEntry, TaskRecord } from './persistence/records.ts';
 import type { Store } from './persistence/store.ts';
 import { ConnectionRegistry } from './saas/connection-registry.ts';
 import { buildCollectionGraph } from './graph/collection-graph.ts';
@@ -120,6 +120,14 @@ export class Engine {
   async listTasks(privacyRequestId: string): Promise<TaskRecord[]> {
     await this.getPrivacyRequest(privacyRequestId);
     return this.#store.listTasks(privacyRequestId);
+  }
+
+  /** One task of a privacy request with its history, oldest first. */
+  async taskWithHistory(privacyRequestId: string, taskId: string): Promise<{ task: TaskRecord; tasks: TaskRecord[]; history: TaskHistoryEntry[] }> {
+    const tasks = await this.listTasks(privacyRequestId);
+    const task = tasks.find((t) => t.id === taskId);
+    if (!task) throw new DsrflowError(ErrorCodes.TASK_NOT_FOUND, `No request task found with id '${taskId}' in privacy request '${privacyRequestId}'.`);
+    return { task, tasks, history: await this.#store.listTaskHistory(taskId) };
   }
 
   /**

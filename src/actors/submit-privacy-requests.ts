@@ -76,7 +76,14 @@ export async function submitPrivacyRequests(deps: SubmissionDeps, body: unknown)
     });
     const ops: StoreOp[] = [
       { type: 'putPrivacyRequest', record: request },
-      ...graph.tasks.map((record) => ({ type: 'putTask' as const, record })),
+      ...graph.tasks.flatMap((record): StoreOp[] => [
+        { type: 'putTask', record },
+        {
+          type: 'appendTaskHistory',
+          taskId: record.id,
+          entry: { revision: 0, at: now, event: 'CREATED', from: null, to: record.snapshot.value, by: 'engine', ...(record.snapshot.context.skipReason ? { note: record.snapshot.context.skipReason } : {}) },
+        },
+      ]),
       { type: 'putTaskRows', taskId: graph.root.taskId, rows: graph.root.rows },
     ];
     await deps.store.commit(ops);

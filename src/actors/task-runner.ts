@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { RequestTaskEvent, TaskStatus } from '../machines/request-task.machine.ts';
-import type { PrivacyRequestRecord, StoreOp, TaskRecord } from '../persistence/records.ts';
+import type { Actor, PrivacyRequestRecord, StoreOp, TaskRecord } from '../persistence/records.ts';
 import type { Store } from '../persistence/store.ts';
 import { DsrflowError, ErrorCodes } from '../errors.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
@@ -20,10 +20,23 @@ export interface TaskTransition {
 }
 
 export interface SendOptions {
+  /** Who causes this event; kept in the task's history. Default: the engine. */
+  by?: Actor;
   /** Checked under the task's lock, before the event; throw to refuse. */
   guard?: (task: TaskRecord, request: PrivacyRequestRecord) => void;
   /** More changes to commit atomically with the new snapshot. */
   alsoStore?: (task: TaskRecord) => StoreOp[];
+}
+
+function historyNote(event: RequestTaskEvent): string | undefined {
+  if ('error' in event) return event.error;
+  if ('reason' in event) return event.reason;
+  if (event.type === 'SUCCEEDED' || event.type === 'CALLBACK') {
+    if (event.rowCount !== undefined) return `${event.rowCount} row(s)`;
+    if (event.rowsMasked !== undefined) return `rows_masked ${event.rowsMasked}`;
+  }
+  if (event.type === 'AWAIT_CALLBACK') return `${event.requestsSent} request(s) sent`;
+  return undefined;
 }
 
 export type EffectPerformer = (effect: TaskEffect, task: TaskRecord) => Promise<void>;
@@ -59,9 +72,18 @@ export class TaskRunner {
         options.guard(stored, request);
       }
       const step = stepTask(stored.snapshot, event);
-      const next: TaskRecord = { ...stored, snapshot: step.snapshot, updated_at: event.at };
-      await this.#store.commit([{ type: 'putTask', record: next }, ...(options.alsoStore?.(next) ?? [])]);
+      const next: TaskRecord = { ...stored, snapshot: step.snapshot, revision: stored.revision + 1, updated_at: event.at };
       const transition = { task: next, from: taskStatusOf(stored.snapshot), to: taskStatusOf(next.snapshot), event };
+      const note = historyNote(event);
+      await this.#store.commit([
+        { type: 'putTask', record: next },
+        {
+          type: 'appendTaskHistory',
+          taskId: next.id,
+          entry: { revision: next.revision, at: event.at, event: event.type, from: transition.from, to: transition.to, by: options.by ?? 'engine', ...(note ? { note } : {}) },
+        },
+        ...(options.alsoStore?.(next) ?? []),
+      ]);
       this.#log.info(
         { task_id: next.id, privacy_request_id: next.privacy_request_id, collection: next.collection_address, action: next.action_type, from: transition.from, to: transition.to },
         'request task transition',

@@ -38,6 +38,7 @@ export async function acceptCallback(deps: CallbackDeps, claims: ReplyTokenClaim
     task.id,
     { type: 'CALLBACK', at: deps.now().toISOString(), rowCount: task.action_type === 'access' ? rows.length : undefined, rowsMasked: payload.rows_masked ?? (task.action_type === 'erasure' ? 0 : undefined) },
     {
+      by: 'third_party',
       guard: (current, request) => {
         const refuse = (what: string) =>
           `Callback failed. Cannot queue ${current.action_type} task '${current.id}' with ${what}`;

@@ -46,6 +46,7 @@ export function buildTaskGraph(input: TaskGraphInput): TaskGraph {
       descendants: [],
       inputs: [],
       machine_version: REQUEST_TASK_MACHINE_VERSION,
+      revision: 0,
       snapshot: newTaskSnapshot(id, state, skipReason ? { skipReason, endedAt: input.now } : state === 'complete' ? { endedAt: input.now } : {}),
       created_at: input.now,
       updated_at: input.now,

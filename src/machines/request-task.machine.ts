@@ -41,6 +41,8 @@ export type RequestTaskEvent =
   | { type: 'UPSTREAM_FAILED'; at: string; error: string; upstreamTaskId: string }
   | { type: 'SKIP'; at: string; reason: string };
 
+type Of<T extends RequestTaskEvent['type']> = Extract<RequestTaskEvent, { type: T }>;
+
 export const requestTaskMachine = setup({
   types: {} as {
     context: RequestTaskContext;
@@ -48,6 +50,20 @@ export const requestTaskMachine = setup({
     input: { taskId: string };
   },
   actions: {
+    recordStart: assign({ startedAt: ({ event }) => event.at }),
+    recordOutcome: assign(({ event }) => {
+      const e = event as Of<'SUCCEEDED'> | Of<'CALLBACK'>;
+      return { endedAt: e.at, rowCount: e.rowCount, rowsMasked: e.rowsMasked, ...(e.type === 'SUCCEEDED' ? { message: e.message } : {}) };
+    }),
+    recordAwaiting: assign(({ event }) => {
+      const e = event as Of<'AWAIT_CALLBACK'>;
+      return { awaitingSince: e.at, requestsSent: e.requestsSent };
+    }),
+    recordFailure: assign(({ event }) => {
+      const e = event as Of<'FAILED'> | Of<'UPSTREAM_FAILED'>;
+      return { endedAt: e.at, error: e.error, ...(e.type === 'UPSTREAM_FAILED' ? { failedUpstreamTask: e.upstreamTaskId } : {}) };
+    }),
+    recordSkip: assign(({ event }) => ({ endedAt: event.at, skipReason: (event as Of<'SKIP'>).reason })),
     // Effects: implemented by the task runner, which performs them once the transition is stored.
     executeTask: () => {},
     startReadyDownstream: () => {},
@@ -61,51 +77,23 @@ export const requestTaskMachine = setup({
   states: {
     pending: {
       on: {
-        START: { target: 'in_processing', actions: assign({ startedAt: ({ event }) => event.at }) },
-        UPSTREAM_FAILED: {
-          target: 'error',
-          actions: assign({
-            endedAt: ({ event }) => event.at,
-            error: ({ event }) => event.error,
-            failedUpstreamTask: ({ event }) => event.upstreamTaskId,
-          }),
-        },
-        SKIP: { target: 'skipped', actions: assign({ endedAt: ({ event }) => event.at, skipReason: ({ event }) => event.reason }) },
+        START: { target: 'in_processing', actions: 'recordStart' },
+        UPSTREAM_FAILED: { target: 'error', actions: 'recordFailure' },
+        SKIP: { target: 'skipped', actions: 'recordSkip' },
       },
     },
     in_processing: {
       entry: 'executeTask',
       on: {
-        SUCCEEDED: {
-          target: 'complete',
-          actions: assign({
-            endedAt: ({ event }) => event.at,
-            rowCount: ({ event }) => event.rowCount,
-            rowsMasked: ({ event }) => event.rowsMasked,
-            message: ({ event }) => event.message,
-          }),
-        },
-        AWAIT_CALLBACK: {
-          target: 'awaiting_callback',
-          actions: assign({
-            awaitingSince: ({ event }) => event.at,
-            requestsSent: ({ event }) => event.requestsSent,
-          }),
-        },
-        FAILED: { target: 'error', actions: assign({ endedAt: ({ event }) => event.at, error: ({ event }) => event.error }) },
-        SKIP: { target: 'skipped', actions: assign({ endedAt: ({ event }) => event.at, skipReason: ({ event }) => event.reason }) },
+        SUCCEEDED: { target: 'complete', actions: 'recordOutcome' },
+        AWAIT_CALLBACK: { target: 'awaiting_callback', actions: 'recordAwaiting' },
+        FAILED: { target: 'error', actions: 'recordFailure' },
+        SKIP: { target: 'skipped', actions: 'recordSkip' },
       },
     },
     awaiting_callback: {
       on: {
-        CALLBACK: {
-          target: 'complete',
-          actions: assign({
-            endedAt: ({ event }) => event.at,
-            rowCount: ({ event }) => event.rowCount,
-            rowsMasked: ({ event }) => event.rowsMasked,
-          }),
-        },
+        CALLBACK: { target: 'complete', actions: 'recordOutcome' },
       },
     },
     complete: { type: 'final', entry: ['startReadyDownstream', 'settlePrivacyRequest'] },

@@ -1,11 +1,11 @@
 import { Level } from 'level';
 import { DsrflowError, ErrorCodes } from '../errors.ts';
-import type { ConnectionRecord, PrivacyRequestRecord, Row, StoreOp, TaskRecord } from './records.ts';
+import type { ConnectionRecord, PrivacyRequestRecord, Row, StoreOp, TaskHistoryEntry, TaskRecord } from './records.ts';
 import type { Store } from './store.ts';
 
 type Json = Record<string, unknown>;
 
-const seqKey = (privacyRequestId: string, seq: number) => `${privacyRequestId}!${String(seq).padStart(8, '0')}`;
+const orderedKey = (prefix: string, n: number) => `${prefix}!${String(n).padStart(10, '0')}`;
 
 /** The embedded store: LevelDB in one folder, one process at a time (LevelDB's lock). */
 export class LevelStore implements Store {
@@ -15,6 +15,7 @@ export class LevelStore implements Store {
   readonly #tasks;
   readonly #tasksByRequest;
   readonly #rows;
+  readonly #history;
   readonly #connections;
   readonly #settings;
 
@@ -25,6 +26,7 @@ export class LevelStore implements Store {
     this.#tasks = this.#db.sublevel<string, Json>('task', { valueEncoding: 'json' });
     this.#tasksByRequest = this.#db.sublevel<string, string>('task-by-request', { valueEncoding: 'utf8' });
     this.#rows = this.#db.sublevel<string, Json>('task-rows', { valueEncoding: 'json' });
+    this.#history = this.#db.sublevel<string, Json>('task-history', { valueEncoding: 'json' });
     this.#connections = this.#db.sublevel<string, Json>('connection', { valueEncoding: 'json' });
     this.#settings = this.#db.sublevel<string, string>('setting', { valueEncoding: 'utf8' });
   }
@@ -58,10 +60,13 @@ export class LevelStore implements Store {
           break;
         case 'putTask':
           batch.put(op.record.id, op.record as unknown as Json, { sublevel: this.#tasks });
-          batch.put(seqKey(op.record.privacy_request_id, op.record.seq), op.record.id, { sublevel: this.#tasksByRequest });
+          batch.put(orderedKey(op.record.privacy_request_id, op.record.seq), op.record.id, { sublevel: this.#tasksByRequest });
           break;
         case 'putTaskRows':
           batch.put(op.taskId, { rows: op.rows }, { sublevel: this.#rows });
+          break;
+        case 'appendTaskHistory':
+          batch.put(orderedKey(op.taskId, op.entry.revision), op.entry as unknown as Json, { sublevel: this.#history });
           break;
       }
     }
@@ -89,6 +94,10 @@ export class LevelStore implements Store {
   async getTaskRows(taskId: string): Promise<Row[] | undefined> {
     const stored = (await this.#rows.get(taskId)) as { rows: Row[] } | undefined;
     return stored?.rows;
+  }
+
+  async listTaskHistory(taskId: string): Promise<TaskHistoryEntry[]> {
+    return (await this.#history.values({ gt: `${taskId}!`, lt: `${taskId}!~` }).all()) as unknown as TaskHistoryEntry[];
   }
 
   async getConnection(key: string): Promise<ConnectionRecord | undefined> {

@@ -1,4 +1,4 @@
-import type { ConnectionRecord, PrivacyRequestRecord, Row, StoreOp, TaskRecord } from './records.ts';
+import type { ConnectionRecord, PrivacyRequestRecord, Row, StoreOp, TaskHistoryEntry, TaskRecord } from './records.ts';
 import type { Store } from './store.ts';
 
 /** A store in memory: records go through JSON on the way in and out, as they do in a real store. */
@@ -8,6 +8,7 @@ export class MemoryStore implements Store {
   readonly #requests = new Map<string, PrivacyRequestRecord>();
   readonly #tasks = new Map<string, TaskRecord>();
   readonly #rows = new Map<string, Row[]>();
+  readonly #history = new Map<string, TaskHistoryEntry[]>();
   readonly #connections = new Map<string, ConnectionRecord>();
   readonly #settings = new Map<string, string>();
 
@@ -19,7 +20,11 @@ export class MemoryStore implements Store {
     for (const op of copies) {
       if (op.type === 'putPrivacyRequest') this.#requests.set(op.record.id, op.record);
       else if (op.type === 'putTask') this.#tasks.set(op.record.id, op.record);
-      else this.#rows.set(op.taskId, op.rows);
+      else if (op.type === 'putTaskRows') this.#rows.set(op.taskId, op.rows);
+      else {
+        const entries = (this.#history.get(op.taskId) ?? []).filter((e) => e.revision !== op.entry.revision);
+        this.#history.set(op.taskId, [...entries, op.entry].sort((a, b) => a.revision - b.revision));
+      }
     }
   }
 
@@ -42,6 +47,10 @@ export class MemoryStore implements Store {
 
   async getTaskRows(taskId: string) {
     return copy(this.#rows.get(taskId));
+  }
+
+  async listTaskHistory(taskId: string) {
+    return copy(this.#history.get(taskId) ?? []);
   }
 
   async getConnection(key: string) {

@@ -55,11 +55,28 @@ export interface TaskRecord {
   access_task?: string;
   machine_version: number;
   snapshot: PersistedTaskSnapshot;
+  /** Counts the task's transitions; the history entry of each is stored under it. */
+  revision: number;
   created_at: string;
   updated_at: string;
 }
 
 export type Row = Record<string, unknown>;
+
+/** Who caused a transition: the engine itself, the third party (a callback) or an operator. */
+export type Actor = 'engine' | 'third_party' | 'operator';
+
+/** One line of a task's append-only history: what happened, when, and who made it happen. */
+export interface TaskHistoryEntry {
+  revision: number;
+  at: string;
+  event: string;
+  from: string | null;
+  to: string;
+  by: Actor;
+  /** What the event carried worth keeping, e.g. an error message or a progress note. */
+  note?: string;
+}
 
 export type ConnectionRecord = Connection;
 
@@ -67,4 +84,5 @@ export type ConnectionRecord = Connection;
 export type StoreOp =
   | { type: 'putPrivacyRequest'; record: PrivacyRequestRecord }
   | { type: 'putTask'; record: TaskRecord }
-  | { type: 'putTaskRows'; taskId: string; rows: Row[] };
+  | { type: 'putTaskRows'; taskId: string; rows: Row[] }
+  | { type: 'appendTaskHistory'; taskId: string; entry: TaskHistoryEntry };

@@ -1,4 +1,4 @@
-import type { ConnectionRecord, PrivacyRequestRecord, Row, StoreOp, TaskRecord } from './records.ts';
+import type { ConnectionRecord, PrivacyRequestRecord, Row, StoreOp, TaskHistoryEntry, TaskRecord } from './records.ts';
 
 /**
  * The persistence contract. The engine only ever talks to this interface; LevelDB implements it today, a
@@ -25,6 +25,8 @@ export interface Store {
   listTasks(privacyRequestId: string): Promise<TaskRecord[]>;
   /** Rows stored for a task; `undefined` when none were ever stored. */
   getTaskRows(taskId: string): Promise<Row[] | undefined>;
+  /** A task's history, oldest first. */
+  listTaskHistory(taskId: string): Promise<TaskHistoryEntry[]>;
 
   getConnection(key: string): Promise<ConnectionRecord | undefined>;
   listConnections(): Promise<ConnectionRecord[]>;

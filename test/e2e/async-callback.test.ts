@@ -213,3 +213,35 @@ describe('async callback, end to end', () => {
     });
   });
 });
+
+describe('task history', () => {
+  it('records every transition of a task with time, event and who caused it', async () => {
+    const dir = tempDir();
+    const engine = await startEngine(dir.path);
+    const shop = await startShop({ callbackDelayMs: false, users: { 'jane@example.com': [{ id: 1 }] } });
+    try {
+      await putShopConnection(engine.url, shop);
+      const id = await submit(engine.url, 'jane@example.com');
+      const task = await waitForTask(engine.url, id, 'shop:user', 'access', 'awaiting_callback');
+      await shop.sendCallbacks();
+      await waitForStatus(engine.url, id, ['complete']);
+      const detail = await api(engine.url, 'GET', `/api/v1/privacy-request/${id}/tasks/${task.id}`);
+      expect(detail.status).to.equal(200);
+      expect(detail.body).to.include({ id: task.id, collection_address: 'shop:user', status: 'complete' });
+      expect(detail.body.history.map((h: any) => [h.revision, h.event, h.from, h.to, h.by, h.note])).to.deep.equal([
+        [0, 'CREATED', null, 'pending', 'engine', undefined],
+        [1, 'START', 'pending', 'in_processing', 'engine', undefined],
+        [2, 'AWAIT_CALLBACK', 'in_processing', 'awaiting_callback', 'engine', '1 request(s) sent'],
+        [3, 'CALLBACK', 'awaiting_callback', 'complete', 'third_party', '1 row(s)'],
+      ]);
+      for (const h of detail.body.history) expect(Date.parse(h.at)).to.be.a('number').and.not.NaN;
+      const missing = await api(engine.url, 'GET', `/api/v1/privacy-request/${id}/tasks/tsk_nope`);
+      expect(missing.status).to.equal(404);
+      expect(missing.body).to.deep.equal({ code: 'TASK_NOT_FOUND', detail: `No request task found with id 'tsk_nope' in privacy request '${id}'.` });
+    } finally {
+      await shop.close();
+      await engine.close();
+      dir.remove();
+    }
+  });
+});

@@ -35,6 +35,7 @@ const task = (id: string, privacyRequestId: string, seq: number): TaskRecord => 
   inputs: [{ from_task: 'root', from_field: 'email', param: 'email' }],
   machine_version: 1,
   snapshot: newTaskSnapshot(id),
+  revision: 0,
   created_at: '2026-01-01T00:00:00.000Z',
   updated_at: '2026-01-01T00:00:00.000Z',
 });
@@ -128,6 +129,19 @@ export function storeSuite({ name, factory }: StoreSuiteOptions): void {
       expect(await store.deleteConnection('a')).to.equal(true);
       expect(await store.deleteConnection('a')).to.equal(false);
       expect((await store.listConnections()).map((c) => c.key)).to.deep.equal(['b']);
+    });
+
+    it('appends task history and lists it oldest first, per task', async () => {
+      const entry = (revision: number, to: string) => ({ revision, at: `2026-01-01T00:00:0${revision}.000Z`, event: 'X', from: null, to, by: 'engine' as const });
+      await store.commit([{ type: 'appendTaskHistory', taskId: 't1', entry: entry(10, 'c') }]);
+      await store.commit([
+        { type: 'appendTaskHistory', taskId: 't1', entry: entry(2, 'b') },
+        { type: 'appendTaskHistory', taskId: 't10', entry: entry(1, 'z') },
+        { type: 'appendTaskHistory', taskId: 't1', entry: { ...entry(1, 'a'), note: 'why' } },
+      ]);
+      expect((await store.listTaskHistory('t1')).map((e) => e.to)).to.deep.equal(['a', 'b', 'c']);
+      expect((await store.listTaskHistory('t1'))[0]).to.deep.equal({ ...entry(1, 'a'), note: 'why' });
+      expect(await store.listTaskHistory('none')).to.deep.equal([]);
     });
 
     it('keeps settings', async () => {

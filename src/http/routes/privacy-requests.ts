@@ -17,6 +17,11 @@ export function privacyRequestRoutes(engine: Engine): Router {
     .get('/:id/tasks', async (ctx) => {
       ctx.body = taskViews(await engine.listTasks(ctx.params.id as string));
     })
+    .get('/:id/tasks/:taskId', async (ctx) => {
+      const { task, tasks, history } = await engine.taskWithHistory(ctx.params.id as string, ctx.params.taskId as string);
+      const view = taskViews(tasks).find((t) => t.id === task.id);
+      ctx.body = { ...view, history };
+    })
     .get('/:id/access-results', async (ctx) => {
       ctx.body = await engine.accessResults(ctx.params.id as string);
     });
