@@ -4,7 +4,8 @@ import { Scheduler } from './actors/scheduler.ts';
 import { submitPrivacyRequests, type SubmissionResult } from './actors/submit-privacy-requests.ts';
 import { TaskExecutor } from './actors/task-executor.ts';
 import { TaskRunner, type TaskTransition } from './actors/task-runner.ts';
-import { acceptCallback } from './callback/accept-callback.ts';
+import { TimerSweeper } from './actors/timer-sweeper.ts';
+import { acceptCallback, type CallbackAnswer } from './callback/accept-callback.ts';
 import { ReplyTokens, type ReplyTokenClaims } from './callback/reply-token.ts';
 import type { Settings } from './config/settings.ts';
 import { DsrflowError, ErrorCodes } from './errors.ts';
@@ -24,7 +25,10 @@ export const CALLBACK_PATH = '/api/v1/request-task/callback';
 
 export interface EngineOptions {
   store: Store;
-  settings: Pick<Settings, 'apiKey' | 'callbackSecret' | 'callbackTokenTtlSeconds'>;
+  settings: Pick<
+    Settings,
+    'apiKey' | 'callbackSecret' | 'callbackTokenTtlSeconds' | 'callbackTimeoutMs' | 'callbackHeartbeatTimeoutMs' | 'retry' | 'timerSweepIntervalMs'
+  >;
   /** Base URL third parties reach this engine at, without a trailing slash. */
   publicUrl: string;
   log: Logger;
@@ -41,6 +45,7 @@ export class Engine {
   readonly #store: Store;
   readonly #runner: TaskRunner;
   readonly #scheduler: Scheduler;
+  readonly #sweeper: TimerSweeper;
   readonly #tokens: ReplyTokens;
   readonly #apiKeyHash: Buffer;
   readonly #now: () => Date;
@@ -59,11 +64,20 @@ export class Engine {
       store: this.#store,
       tokens: this.#tokens,
       callbackUrl: `${options.publicUrl}${CALLBACK_PATH}`,
+      callbackTimeouts: { timeoutMs: options.settings.callbackTimeoutMs, heartbeatTimeoutMs: options.settings.callbackHeartbeatTimeoutMs },
+      retry: options.settings.retry,
       now: this.#now,
       limits: options.httpLimits,
     });
     this.#scheduler = new Scheduler({ store: this.#store, runner: this.#runner, executor, now: this.#now, log: options.log.child({ component: 'scheduler' }) });
     this.#runner.performEffectsWith(this.#scheduler.perform);
+    this.#sweeper = new TimerSweeper({
+      store: this.#store,
+      runner: this.#runner,
+      now: this.#now,
+      intervalMs: options.settings.timerSweepIntervalMs,
+      log: options.log.child({ component: 'timer-sweeper' }),
+    });
   }
 
   /** Opens an engine on an open store, creating the callback secret and API key on first start. */
@@ -91,12 +105,33 @@ export class Engine {
     return new Engine(options, { callbackSecret, apiKeyHash, generatedApiKey });
   }
 
-  /** Picks up every privacy request a previous process left unfinished. */
-  async resumeUnfinished(): Promise<number> {
+  /**
+   * Starts the work: picks up every privacy request a previous process left unfinished (tasks that were running run
+   * again, ready tasks start, waiting tasks keep waiting), then sweeps the timer index for due deadlines and retries.
+   */
+  async start(): Promise<void> {
     const unfinished = (await this.#store.listPrivacyRequests()).filter((r) => r.status === 'pending' || r.status === 'in_processing');
     for (const request of unfinished) await this.#scheduler.resume(request.id);
     if (unfinished.length > 0) this.#log.info({ count: unfinished.length }, 'resumed unfinished privacy requests');
-    return unfinished.length;
+    this.#sweeper.start();
+  }
+
+  /** Stops sweeping and waits for every running effect to finish. */
+  async stop(): Promise<void> {
+    await this.#sweeper.stop();
+    await this.#runner.idle();
+  }
+
+  /** Handles every deadline and retry due now (the sweep does this by itself every interval). */
+  sweepTimers(): Promise<number> {
+    return this.#sweeper.sweep();
+  }
+
+  /** Runs an errored privacy request again: its failed tasks run again, its completed ones are kept. */
+  async retryPrivacyRequest(id: string): Promise<PrivacyRequestRecord> {
+    await this.getPrivacyRequest(id);
+    await this.#scheduler.retry(id);
+    return this.getPrivacyRequest(id);
   }
 
   isApiKey(candidate: string): boolean {
@@ -154,7 +189,7 @@ export class Engine {
     return this.#tokens.verify(token);
   }
 
-  acceptCallback(claims: ReplyTokenClaims, body: unknown): Promise<void> {
+  acceptCallback(claims: ReplyTokenClaims, body: unknown): Promise<CallbackAnswer> {
     return acceptCallback({ store: this.#store, runner: this.#runner, now: this.#now }, claims, body);
   }
 

@@ -37,7 +37,7 @@ export async function startServer(settings: Settings, log: Logger = createLogger
     const engine = await Engine.create({ store, settings, publicUrl: settings.publicUrl ?? url, log });
     for (const files of settings.connections) await engine.connections.put(files);
     server.on('request', createApp(engine, { callbackBodyLimitBytes: settings.callbackBodyLimitBytes, log }).callback());
-    await engine.resumeUnfinished();
+    await engine.start();
     const running = server;
     return {
       engine,
@@ -48,7 +48,7 @@ export async function startServer(settings: Settings, log: Logger = createLogger
           running.close(() => resolve());
           running.closeAllConnections();
         });
-        await engine.idle();
+        await engine.stop();
         await store.close();
       },
     };

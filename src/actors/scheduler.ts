@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
-import { isDsrflowError, ErrorCodes } from '../errors.ts';
+import { DsrflowError, isDsrflowError, ErrorCodes } from '../errors.ts';
 import type { PrivacyRequestRecord, TaskRecord } from '../persistence/records.ts';
 import type { Store } from '../persistence/store.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import type { TaskExecutor } from './task-executor.ts';
-import type { TaskRunner } from './task-runner.ts';
+import type { SendOptions, TaskRunner } from './task-runner.ts';
+import type { RequestTaskEvent } from '../machines/request-task.machine.ts';
 import { taskStatusOf, type TaskEffect } from './task-transition.ts';
 
 /**
@@ -66,9 +67,30 @@ export class Scheduler {
     await this.#settle(privacyRequestId);
   }
 
+  /** Puts an errored privacy request back in processing, and its failed tasks back to pending, then resumes it. */
+  async retry(privacyRequestId: string): Promise<void> {
+    await this.#requestLocks.run(privacyRequestId, async () => {
+      const request = await this.#o.store.getPrivacyRequest(privacyRequestId);
+      if (!request) return;
+      if (request.status !== 'error') {
+        throw new DsrflowError(
+          ErrorCodes.PRIVACY_REQUEST_NOT_RETRYABLE,
+          `privacy request '${privacyRequestId}' is ${request.status}; only a request in error can be retried`,
+        );
+      }
+      const { error: _error, finished_processing_at: _finished, ...rest } = request;
+      await this.#o.store.commit([{ type: 'putPrivacyRequest', record: { ...rest, status: 'in_processing' } }]);
+      for (const task of await this.#o.store.listTasks(privacyRequestId)) {
+        if (taskStatusOf(task.snapshot) === 'error') await this.#o.runner.send(task.id, { type: 'OPERATOR_RETRY', at: this.#now() }, { by: 'operator' });
+      }
+    });
+    await this.resume(privacyRequestId);
+  }
+
   async #execute(task: TaskRecord): Promise<void> {
     const outcome = await this.#o.executor.execute(task);
-    await this.#o.runner.send(task.id, outcome.event, {
+    // Refused when the task moved on meanwhile, e.g. its callback came before the engine stored that it waits.
+    await this.#sendIfStillValid(task.id, outcome.event, {
       alsoStore: () => (outcome.rows ? [{ type: 'putTaskRows', taskId: task.id, rows: outcome.rows }] : []),
     });
   }
@@ -93,10 +115,10 @@ export class Scheduler {
     }
   }
 
-  /** Two parents may finish together and both try to start their child: the second one's event is simply refused. */
-  async #sendIfStillValid(id: string, event: Parameters<TaskRunner['send']>[1]): Promise<void> {
+  /** An event that lost a race (two parents starting one child, an outcome after an early callback) is just dropped. */
+  async #sendIfStillValid(id: string, event: RequestTaskEvent, options?: SendOptions): Promise<void> {
     try {
-      await this.#o.runner.send(id, event);
+      await this.#o.runner.send(id, event, options);
     } catch (err) {
       if (!isDsrflowError(err, ErrorCodes.TASK_EVENT_REJECTED)) throw err;
     }

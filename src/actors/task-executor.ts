@@ -7,6 +7,7 @@ import type { Store } from '../persistence/store.ts';
 import { runCollectionAccess, type CollectionRequestContext } from '../saas/collection-access.ts';
 import { runCollectionErasure } from '../saas/collection-erasure.ts';
 import type { HttpLimits } from '../saas/http-client.ts';
+import { isRetryable, retryDelayMs, type RetryPolicy } from './retry-policy.ts';
 import { lookupPath } from '../saas/placeholders.ts';
 
 /**
@@ -19,13 +20,30 @@ export interface TaskOutcome {
   rows?: Row[];
 }
 
+export interface CallbackTimeouts {
+  /** How long a task waits for its callback. */
+  timeoutMs: number;
+  /** How long it waits between heartbeats, when set. */
+  heartbeatTimeoutMs?: number;
+}
+
 export interface TaskExecutorOptions {
   store: Store;
   tokens: ReplyTokens;
   /** The absolute URL third parties post callbacks to. */
   callbackUrl: string;
+  callbackTimeouts: CallbackTimeouts;
+  retry: RetryPolicy;
   now: () => Date;
+  random?: () => number;
   limits?: HttpLimits;
+}
+
+interface AwaitingValues {
+  deadline: string;
+  heartbeatDeadline?: string;
+  heartbeatTimeoutMs?: number;
+  replyTo: { url: string; token: string };
 }
 
 function addValue(values: unknown[], seen: Set<string>, value: unknown): void {
@@ -54,8 +72,27 @@ export class TaskExecutor {
     try {
       return await this.#executeCollection(task, at);
     } catch (err) {
-      return { event: { type: 'FAILED', at: at(), error: (err as Error).message } };
+      const error = (err as Error).message;
+      const attempt = task.snapshot.context.attempt ?? 1;
+      const delay = isRetryable(err) ? retryDelayMs(this.#options.retry, attempt, (this.#options.random ?? Math.random)()) : undefined;
+      if (delay === undefined) return { event: { type: 'FAILED', at: at(), error } };
+      const retryAt = new Date(this.#options.now().getTime() + delay).toISOString();
+      return { event: { type: 'RETRY_LATER', at: at(), error, retryAt } };
     }
+  }
+
+  /** The deadlines of a task that starts waiting now, and the reply values its requests carry. */
+  #awaiting(task: TaskRecord, privacyRequestId: string): AwaitingValues {
+    const now = this.#options.now().getTime();
+    const { timeoutMs, heartbeatTimeoutMs } = this.#options.callbackTimeouts;
+    const deadline = new Date(now + timeoutMs).toISOString();
+    const heartbeatDeadline = heartbeatTimeoutMs ? new Date(now + heartbeatTimeoutMs).toISOString() : undefined;
+    const token = this.#options.tokens.sign(
+      { task_id: task.id, privacy_request_id: privacyRequestId, action: task.action_type, attempt: task.snapshot.context.attempt ?? 1 },
+      // A token must outlive the wait it answers.
+      { expiresNoEarlierThan: deadline },
+    );
+    return { deadline, heartbeatDeadline, heartbeatTimeoutMs, replyTo: { url: this.#options.callbackUrl, token } };
   }
 
   async #executeCollection(task: TaskRecord, at: () => string): Promise<TaskOutcome> {
@@ -70,22 +107,26 @@ export class TaskExecutor {
     if (!policy) throw new Error(`policy '${request.policy_key}' does not exist`);
 
     const accessTask = task.access_task ? await store.getTask(task.access_task) : task;
+    // Made on first use only: a synchronous task needs no token.
+    let awaiting: AwaitingValues | undefined;
+    const awaitingValues = () => (awaiting ??= this.#awaiting(task, request.id));
+    const awaitCallback = (requestsSent: number): TaskOutcome => {
+      const { deadline, heartbeatDeadline, heartbeatTimeoutMs } = awaitingValues();
+      return { event: { type: 'AWAIT_CALLBACK', at: at(), requestsSent, deadline, heartbeatDeadline, heartbeatTimeoutMs } };
+    };
     const context: CollectionRequestContext = {
       connection,
       collection: node.name,
       address: node.address,
       inputs: await this.#gatherInputs(accessTask?.inputs ?? []),
       standard: { privacyRequestId: request.id, now: this.#options.now() },
-      replyTo: () => ({
-        url: this.#options.callbackUrl,
-        token: this.#options.tokens.sign({ task_id: task.id, privacy_request_id: request.id, action: task.action_type }),
-      }),
+      replyTo: () => awaitingValues().replyTo,
       limits: this.#options.limits,
     };
 
     if (task.action_type === 'access') {
       const outcome = await runCollectionAccess(context);
-      if (outcome.kind === 'awaiting') return { event: { type: 'AWAIT_CALLBACK', at: at(), requestsSent: outcome.requestsSent } };
+      if (outcome.kind === 'awaiting') return awaitCallback(outcome.requestsSent);
       return { event: { type: 'SUCCEEDED', at: at(), rowCount: outcome.rows.length }, rows: outcome.rows };
     }
 
@@ -96,7 +137,7 @@ export class TaskExecutor {
       rows: (task.access_task && (await store.getTaskRows(task.access_task))) || [],
       erasureCategories: policy.erasureCategories ?? [],
     });
-    if (outcome.kind === 'awaiting') return { event: { type: 'AWAIT_CALLBACK', at: at(), requestsSent: outcome.requestsSent } };
+    if (outcome.kind === 'awaiting') return awaitCallback(outcome.requestsSent);
     if (outcome.kind === 'skip') return { event: { type: 'SKIP', at: at(), reason: outcome.reason } };
     return { event: { type: 'SUCCEEDED', at: at(), rowsMasked: outcome.rowsMasked, message: outcome.message } };
   }

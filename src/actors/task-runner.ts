@@ -4,6 +4,7 @@ import type { Actor, PrivacyRequestRecord, StoreOp, TaskRecord } from '../persis
 import type { Store } from '../persistence/store.ts';
 import { DsrflowError, ErrorCodes } from '../errors.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
+import { timerChanges, timersOf } from './task-timers.ts';
 import { stepTask, taskStatusOf, type TaskEffect } from './task-transition.ts';
 
 /**
@@ -22,20 +23,26 @@ export interface TaskTransition {
 export interface SendOptions {
   /** Who causes this event; kept in the task's history. Default: the engine. */
   by?: Actor;
-  /** Checked under the task's lock, before the event; throw to refuse. */
-  guard?: (task: TaskRecord, request: PrivacyRequestRecord) => void;
   /** More changes to commit atomically with the new snapshot. */
   alsoStore?: (task: TaskRecord) => StoreOp[];
 }
 
+/**
+ * Picks the event under the task's lock, from the task and its privacy request as stored: throw to refuse, return
+ * null to change nothing.
+ */
+export type DecideEvent = (task: TaskRecord, request: PrivacyRequestRecord) => RequestTaskEvent | null;
+
 function historyNote(event: RequestTaskEvent): string | undefined {
+  if (event.type === 'RETRY_LATER') return `${event.error}; retry at ${event.retryAt}`;
+  if (event.type === 'HEARTBEAT') return event.progress;
   if ('error' in event) return event.error;
   if ('reason' in event) return event.reason;
   if (event.type === 'SUCCEEDED' || event.type === 'CALLBACK') {
     if (event.rowCount !== undefined) return `${event.rowCount} row(s)`;
     if (event.rowsMasked !== undefined) return `rows_masked ${event.rowsMasked}`;
   }
-  if (event.type === 'AWAIT_CALLBACK') return `${event.requestsSent} request(s) sent`;
+  if (event.type === 'AWAIT_CALLBACK') return `${event.requestsSent} request(s) sent; callback due by ${event.deadline}`;
   return undefined;
 }
 
@@ -63,14 +70,25 @@ export class TaskRunner {
   }
 
   async send(taskId: string, event: RequestTaskEvent, options: SendOptions = {}): Promise<TaskRecord> {
-    const { task, effects } = await this.#locks.run(taskId, async () => {
+    return (await this.#transition(taskId, undefined, event, options)).task;
+  }
+
+  /** Like `send`, with the event picked by `decide` under the task's lock; `changed` is false when it picked none. */
+  decideAndSend(taskId: string, decide: DecideEvent, options: SendOptions = {}): Promise<{ task: TaskRecord; changed: boolean }> {
+    return this.#transition(taskId, decide, undefined, options);
+  }
+
+  async #transition(taskId: string, decide: DecideEvent | undefined, given: RequestTaskEvent | undefined, options: SendOptions) {
+    const { task, effects, changed } = await this.#locks.run(taskId, async () => {
       const stored = await this.#store.getTask(taskId);
       if (!stored) throw new DsrflowError(ErrorCodes.TASK_NOT_FOUND, `No request task found with id '${taskId}'.`);
-      if (options.guard) {
+      let event = given;
+      if (decide) {
         const request = await this.#store.getPrivacyRequest(stored.privacy_request_id);
         if (!request) throw new DsrflowError(ErrorCodes.PRIVACY_REQUEST_NOT_FOUND, `No privacy request found with id '${stored.privacy_request_id}'.`);
-        options.guard(stored, request);
+        event = decide(stored, request) ?? undefined;
       }
+      if (!event) return { task: stored, effects: [] as TaskEffect[], changed: false };
       const step = stepTask(stored.snapshot, event);
       const next: TaskRecord = { ...stored, snapshot: step.snapshot, revision: stored.revision + 1, updated_at: event.at };
       const transition = { task: next, from: taskStatusOf(stored.snapshot), to: taskStatusOf(next.snapshot), event };
@@ -82,6 +100,7 @@ export class TaskRunner {
           taskId: next.id,
           entry: { revision: next.revision, at: event.at, event: event.type, from: transition.from, to: transition.to, by: options.by ?? 'engine', ...(note ? { note } : {}) },
         },
+        ...timerChanges(timersOf(stored.id, stored.snapshot), timersOf(next.id, next.snapshot)),
         ...(options.alsoStore?.(next) ?? []),
       ]);
       this.#log.info(
@@ -89,10 +108,10 @@ export class TaskRunner {
         'request task transition',
       );
       for (const listener of this.#listeners) listener(transition);
-      return { task: next, effects: step.effects };
+      return { task: next, effects: step.effects, changed: true };
     });
     for (const effect of effects) this.perform(effect, task);
-    return task;
+    return { task, changed };
   }
 
   /** Performs an effect in the background; failures are logged, and `idle()` waits for it. */

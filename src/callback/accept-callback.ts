@@ -1,14 +1,17 @@
+import { createHash } from 'node:crypto';
 import { DsrflowError, ErrorCodes } from '../errors.ts';
 import { taskStatusOf } from '../actors/task-transition.ts';
-import type { TaskRunner } from '../actors/task-runner.ts';
+import type { DecideEvent, TaskRunner } from '../actors/task-runner.ts';
+import type { RequestTaskEvent } from '../machines/request-task.machine.ts';
 import type { Store } from '../persistence/store.ts';
-import { checkPayloadFitsAction, parseCallbackPayload } from './callback-body.ts';
+import { checkPayloadFitsAction, parseCallbackPayload, type CallbackPayload } from './callback-body.ts';
 import type { ReplyTokenClaims } from './reply-token.ts';
 
 /**
- * Accepts a third party's callback for a task awaiting it: checks the body and the task against the token's claims, then hands the
- * task a CALLBACK event whose new snapshot and rows are stored in one atomic commit before this resolves. Any
- * refusal happens before that commit, so a refused callback changes nothing.
+ * Accepts a third party's callback. The first accepted callback wins: its token id and body hash are stored with the
+ * transition, so a replay of it is answered as the first one was and changes nothing, while any other callback for a
+ * task that has moved on is refused with 409. Every check happens before the commit, and the event is picked under
+ * the task's lock, so 100 concurrent copies of one callback make exactly one transition.
  */
 
 export interface CallbackDeps {
@@ -17,6 +20,10 @@ export interface CallbackDeps {
   now: () => Date;
 }
 
+export type CallbackAnswer = { task_queued: boolean; heartbeat_deadline?: string | null };
+
+const ENDED = new Set(['complete', 'error', 'skipped']);
+
 export function bearerToken(authorization: string | undefined): string {
   if (!authorization) throw new DsrflowError(ErrorCodes.AUTH_MISSING, 'Failed to authenticate: no Authorization header');
   const match = /^Bearer ([^\s]+)$/i.exec(authorization.trim());
@@ -24,8 +31,25 @@ export function bearerToken(authorization: string | undefined): string {
   return match[1] as string;
 }
 
+/** A hash of the body that does not depend on the order of its keys. */
+function bodyHash(value: unknown): string {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(canonical)
+    : v !== null && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]))
+    : v;
+  return createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex');
+}
+
+function eventFor(payload: CallbackPayload, action: string, at: string, jti: string, bodySha256: string): RequestTaskEvent {
+  if (payload.kind === 'heartbeat') return { type: 'HEARTBEAT', at, progress: payload.progress };
+  if (payload.kind === 'failure') return { type: 'CALLBACK_FAILED', at, error: payload.error, jti, bodySha256 };
+  return action === 'access'
+    ? { type: 'CALLBACK', at, rowCount: payload.access_results?.length ?? 0, jti, bodySha256 }
+    : { type: 'CALLBACK', at, rowsMasked: payload.rows_masked ?? 0, jti, bodySha256 };
+}
+
 /** `claims` come from a verified reply token: the route verifies it before reading the body. */
-export async function acceptCallback(deps: CallbackDeps, claims: ReplyTokenClaims, body: unknown): Promise<void> {
+export async function acceptCallback(deps: CallbackDeps, claims: ReplyTokenClaims, body: unknown): Promise<CallbackAnswer> {
   const payload = parseCallbackPayload(body);
   const task = await deps.store.getTask(claims.task_id);
   if (!task) throw new DsrflowError(ErrorCodes.TASK_NOT_FOUND, `No request task found with id '${claims.task_id}'.`);
@@ -33,24 +57,43 @@ export async function acceptCallback(deps: CallbackDeps, claims: ReplyTokenClaim
     throw new DsrflowError(ErrorCodes.TOKEN_INVALID, 'Not authorized: the token was not issued for this request task');
   }
   checkPayloadFitsAction(payload, task.action_type);
-  const rows = payload.access_results ?? [];
-  await deps.runner.send(
-    task.id,
-    { type: 'CALLBACK', at: deps.now().toISOString(), rowCount: task.action_type === 'access' ? rows.length : undefined, rowsMasked: payload.rows_masked ?? (task.action_type === 'erasure' ? 0 : undefined) },
-    {
-      by: 'third_party',
-      guard: (current, request) => {
-        const refuse = (what: string) =>
-          `Callback failed. Cannot queue ${current.action_type} task '${current.id}' with ${what}`;
-        if (request.status !== 'in_processing') {
-          throw new DsrflowError(ErrorCodes.PRIVACY_REQUEST_NOT_IN_PROGRESS, refuse(`privacy request status '${request.status}'`));
-        }
-        const status = taskStatusOf(current.snapshot);
-        if (status !== 'awaiting_callback') {
-          throw new DsrflowError(ErrorCodes.TASK_NOT_AWAITING_CALLBACK, refuse(`request task status '${status}'`), { details: { status } });
-        }
-      },
-      alsoStore: (current) => (current.action_type === 'access' ? [{ type: 'putTaskRows', taskId: current.id, rows }] : []),
-    },
-  );
+  const bodySha256 = bodyHash(body);
+
+  const decide: DecideEvent = (current, request) => {
+    const context = current.snapshot.context;
+    const status = taskStatusOf(current.snapshot);
+    const accepted = context.acceptedCallback;
+    if (accepted && accepted.jti === claims.jti && accepted.bodySha256 === bodySha256) return null;
+    const refuse = (what: string) => `Callback failed. Cannot queue ${current.action_type} task '${current.id}' with ${what}`;
+    if (ENDED.has(status)) {
+      throw new DsrflowError(
+        ErrorCodes.CALLBACK_CONFLICT,
+        `request task '${current.id}' is already ${status}${accepted ? '; a different callback was accepted for it' : ''}`,
+        { details: { status } },
+      );
+    }
+    if (request.status !== 'in_processing') {
+      throw new DsrflowError(ErrorCodes.PRIVACY_REQUEST_NOT_IN_PROGRESS, refuse(`privacy request status '${request.status}'`));
+    }
+    if (status !== 'awaiting_callback' && status !== 'in_processing') {
+      throw new DsrflowError(ErrorCodes.TASK_NOT_AWAITING_CALLBACK, refuse(`request task status '${status}'`), { details: { status } });
+    }
+    if (claims.attempt !== (context.attempt ?? 1)) {
+      throw new DsrflowError(
+        ErrorCodes.TOKEN_INVALID,
+        `Not authorized: the token was issued for attempt ${claims.attempt} of this task, which is now at attempt ${context.attempt ?? 1}`,
+      );
+    }
+    return eventFor(payload, current.action_type, deps.now().toISOString(), claims.jti, bodySha256);
+  };
+
+  const { task: after } = await deps.runner.decideAndSend(task.id, decide, {
+    by: 'third_party',
+    alsoStore: (current) =>
+      payload.kind === 'result' && current.action_type === 'access'
+        ? [{ type: 'putTaskRows', taskId: current.id, rows: payload.access_results ?? [] }]
+        : [],
+  });
+  if (payload.kind === 'heartbeat') return { task_queued: false, heartbeat_deadline: after.snapshot.context.heartbeatDeadline ?? null };
+  return { task_queued: true };
 }

@@ -14,6 +14,10 @@ export interface ReplyTokenClaims {
   task_id: string;
   privacy_request_id: string;
   action: ActionType;
+  /** The attempt of the task the token was issued in: it answers that attempt only. */
+  attempt: number;
+  /** The token's own id, which tells a replay of an accepted callback from another callback. */
+  jti: string;
 }
 
 export interface ReplyTokenOptions {
@@ -34,9 +38,11 @@ export class ReplyTokens {
     this.#now = options.now;
   }
 
-  sign(claims: ReplyTokenClaims): string {
+  /** `expiresNoEarlierThan` (ISO time) stretches the token's life beyond the configured TTL, e.g. to a deadline. */
+  sign(claims: Omit<ReplyTokenClaims, 'jti'>, options: { expiresNoEarlierThan?: string } = {}): string {
     const iat = Math.floor(this.#now().getTime() / 1000);
-    return jwt.sign({ ...claims, iat, exp: iat + this.#ttlSeconds }, this.#secret, {
+    const floor = options.expiresNoEarlierThan ? Math.ceil(Date.parse(options.expiresNoEarlierThan) / 1000) : 0;
+    return jwt.sign({ ...claims, iat, exp: Math.max(iat + this.#ttlSeconds, floor) }, this.#secret, {
       algorithm: 'HS256',
       audience: REPLY_TOKEN_AUDIENCE,
       jwtid: randomUUID(),
@@ -58,10 +64,16 @@ export class ReplyTokens {
       }
       throw new DsrflowError(ErrorCodes.TOKEN_INVALID, `Not authorized: the token is not valid (${(err as Error).message})`);
     }
-    const { task_id, privacy_request_id, action } = payload;
-    if (typeof task_id !== 'string' || typeof privacy_request_id !== 'string' || (action !== 'access' && action !== 'erasure')) {
+    const { task_id, privacy_request_id, action, attempt, jti } = payload;
+    if (
+      typeof task_id !== 'string' ||
+      typeof privacy_request_id !== 'string' ||
+      (action !== 'access' && action !== 'erasure') ||
+      !Number.isSafeInteger(attempt) ||
+      typeof jti !== 'string'
+    ) {
       throw new DsrflowError(ErrorCodes.TOKEN_INVALID, 'Not authorized: the token does not name a request task');
     }
-    return { task_id, privacy_request_id, action };
+    return { task_id, privacy_request_id, action, attempt, jti };
   }
 }

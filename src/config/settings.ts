@@ -5,7 +5,8 @@ import { parse as parseYaml } from 'yaml';
 import { DsrflowError, ErrorCodes } from '../errors.ts';
 import type { ConnectionFiles } from '../saas/load-connection.ts';
 import { MissingVariableError, substituteEnv } from './env-substitution.ts';
-import { parseDurationSeconds, parseSizeBytes } from './units.ts';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../actors/retry-policy.ts';
+import { parseDurationMs, parseDurationSeconds, parseSizeBytes } from './units.ts';
 
 /**
  * dsrflow's configuration: defaults, then the config file (`dsrflow.yaml`), then environment variables, each
@@ -22,6 +23,13 @@ export interface Settings {
   callbackSecret?: string;
   callbackTokenTtlSeconds: number;
   callbackBodyLimitBytes: number;
+  /** How long a task waits for its callback before it fails. */
+  callbackTimeoutMs: number;
+  /** When set, how long a waiting task may go without a heartbeat or its callback. */
+  callbackHeartbeatTimeoutMs?: number;
+  retry: RetryPolicy;
+  /** How often the store's timer index is swept for deadlines and retries that are due. */
+  timerSweepIntervalMs: number;
   logLevel: string;
   connections: ConnectionFiles[];
 }
@@ -32,6 +40,9 @@ export const DEFAULT_SETTINGS: Settings = {
   dataDir: './data',
   callbackTokenTtlSeconds: 7 * 86400,
   callbackBodyLimitBytes: 10 * 1024 * 1024,
+  callbackTimeoutMs: 7 * 86_400_000,
+  retry: DEFAULT_RETRY_POLICY,
+  timerSweepIntervalMs: 1000,
   logLevel: 'info',
   connections: [],
 };
@@ -48,6 +59,12 @@ const fileSchema = {
     callback_secret: { type: 'string' },
     callback_token_ttl: { type: ['string', 'integer'] },
     callback_body_limit: { type: ['string', 'integer'] },
+    callback_timeout: { type: ['string', 'integer'] },
+    callback_heartbeat_timeout: { type: ['string', 'integer'] },
+    task_retry_count: { type: 'integer', minimum: 0, maximum: 100 },
+    task_retry_delay: { type: ['string', 'integer'] },
+    task_retry_max_delay: { type: ['string', 'integer'] },
+    timer_sweep_interval: { type: ['string', 'integer'] },
     log_level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
     connections: {
       type: 'array',
@@ -77,6 +94,12 @@ const ENV = {
   DSRFLOW_CALLBACK_SECRET: 'callback_secret',
   DSRFLOW_CALLBACK_TOKEN_TTL: 'callback_token_ttl',
   DSRFLOW_CALLBACK_BODY_LIMIT: 'callback_body_limit',
+  DSRFLOW_CALLBACK_TIMEOUT: 'callback_timeout',
+  DSRFLOW_CALLBACK_HEARTBEAT_TIMEOUT: 'callback_heartbeat_timeout',
+  DSRFLOW_TASK_RETRY_COUNT: 'task_retry_count',
+  DSRFLOW_TASK_RETRY_DELAY: 'task_retry_delay',
+  DSRFLOW_TASK_RETRY_MAX_DELAY: 'task_retry_max_delay',
+  DSRFLOW_TIMER_SWEEP_INTERVAL: 'timer_sweep_interval',
   DSRFLOW_LOG_LEVEL: 'log_level',
 } as const;
 
@@ -172,6 +195,26 @@ export function loadSettings(env: NodeJS.ProcessEnv, configPath?: string, cwd = 
     if (limit === undefined) throw invalid('callback_body_limit', `'${merged.callback_body_limit}' is not a size such as 10mb, 512kb or 1048576`);
     settings.callbackBodyLimitBytes = limit;
   }
+  const duration = (key: string) => {
+    if (merged[key] === undefined) return undefined;
+    const ms = parseDurationMs(merged[key] as string);
+    if (ms === undefined) throw invalid(key, `'${merged[key]}' is not a duration such as 7d, 12h, 30m, 45s or 250ms`);
+    return ms;
+  };
+  settings.callbackTimeoutMs = duration('callback_timeout') ?? settings.callbackTimeoutMs;
+  const heartbeat = duration('callback_heartbeat_timeout');
+  if (heartbeat !== undefined) settings.callbackHeartbeatTimeoutMs = heartbeat;
+  settings.timerSweepIntervalMs = duration('timer_sweep_interval') ?? settings.timerSweepIntervalMs;
+  if (merged.task_retry_count !== undefined) {
+    const count = Number(merged.task_retry_count);
+    if (!Number.isInteger(count) || count < 0 || count > 100) throw invalid('task_retry_count', `'${merged.task_retry_count}' is not a whole number from 0 to 100`);
+    settings.retry = { ...settings.retry, count };
+  }
+  settings.retry = {
+    ...settings.retry,
+    firstDelayMs: duration('task_retry_delay') ?? settings.retry.firstDelayMs,
+    maxDelayMs: duration('task_retry_max_delay') ?? settings.retry.maxDelayMs,
+  };
   if (merged.log_level !== undefined) settings.logLevel = String(merged.log_level);
   return settings;
 }

@@ -1,15 +1,20 @@
-/** Durations (`7d`, `12h`, `30m`, `45s`, or seconds as a number) and sizes (`10mb`, `512kb`, or bytes). */
+/** Durations (`7d`, `12h`, `30m`, `45s`, `250ms`, or seconds as a number) and sizes (`10mb`, `512kb`, or bytes). */
 
-const DURATION = /^(\d+)\s*(s|m|h|d)?$/i;
+const DURATION = /^(\d+)\s*(ms|s|m|h|d)?$/i;
 const SIZE = /^(\d+)\s*(b|kb|mb|gb)?$/i;
-const SECONDS = { s: 1, m: 60, h: 3600, d: 86400 } as const;
+const MILLISECONDS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 const BYTES = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 } as const;
 
-export function parseDurationSeconds(value: string | number): number | undefined {
+export function parseDurationMs(value: string | number): number | undefined {
   const match = DURATION.exec(String(value).trim());
   if (!match) return undefined;
-  const seconds = Number(match[1]) * SECONDS[(match[2] ?? 's').toLowerCase() as keyof typeof SECONDS];
-  return seconds > 0 ? seconds : undefined;
+  const ms = Number(match[1]) * MILLISECONDS[(match[2] ?? 's').toLowerCase() as keyof typeof MILLISECONDS];
+  return ms > 0 ? ms : undefined;
+}
+
+export function parseDurationSeconds(value: string | number): number | undefined {
+  const ms = parseDurationMs(value);
+  return ms === undefined || ms < 1000 ? undefined : Math.floor(ms / 1000);
 }
 
 export function parseSizeBytes(value: string | number): number | undefined {

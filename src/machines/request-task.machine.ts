@@ -6,18 +6,39 @@ import { assign, setup } from 'xstate';
  * pending → in_processing → awaiting_callback → complete | error, or skipped where the collection cannot run.
  * The machine does no I/O: its effects are named actions (`executeTask`, `startReadyDownstream`,
  * `failPendingDescendants`, `settlePrivacyRequest`) that the task runner performs after the new snapshot is stored.
- * Times arrive on events (`at`), so the machine never reads a clock, and there are no `after` timers: a wait that must
- * survive a restart is an absolute time in the store.
+ * Times arrive on events (`at`), so the machine never reads a clock, and there are no `after` timers: the deadlines
+ * and retry times it keeps in context are absolute, and the runner indexes them for the timer sweep.
  */
 
-export const REQUEST_TASK_MACHINE_VERSION = 1;
+export const REQUEST_TASK_MACHINE_VERSION = 2;
 
 export type TaskStatus = 'pending' | 'in_processing' | 'awaiting_callback' | 'complete' | 'error' | 'skipped';
 
+/** The callback that completed or failed the task, so that a replay of it can be recognised. */
+export interface AcceptedCallback {
+  jti: string;
+  bodySha256: string;
+  at: string;
+}
+
 export interface RequestTaskContext {
   taskId: string;
+  /** Counts the times the task started; a reply token is good for the attempt it was issued in. */
+  attempt?: number;
   startedAt?: string;
+  /** Not to start again before this time: set when a failed attempt will be retried. */
+  retryAt?: string;
+  /** The error of the last failed attempt, while a retry is pending. */
+  lastError?: string;
   awaitingSince?: string;
+  /** When the task fails unless its callback came. */
+  deadline?: string;
+  /** When the task fails unless a heartbeat or its callback came; moved on by each heartbeat. */
+  heartbeatDeadline?: string;
+  heartbeatTimeoutMs?: number;
+  lastHeartbeatAt?: string;
+  progress?: string;
+  acceptedCallback?: AcceptedCallback;
   endedAt?: string;
   /** Access: rows the task produced. Erasure: rows the third party reported as masked. */
   rowCount?: number;
@@ -35,13 +56,30 @@ export interface RequestTaskContext {
 export type RequestTaskEvent =
   | { type: 'START'; at: string }
   | { type: 'SUCCEEDED'; at: string; rowCount?: number; rowsMasked?: number; message?: string }
-  | { type: 'AWAIT_CALLBACK'; at: string; requestsSent: number }
-  | { type: 'CALLBACK'; at: string; rowCount?: number; rowsMasked?: number }
+  | { type: 'AWAIT_CALLBACK'; at: string; requestsSent: number; deadline: string; heartbeatDeadline?: string; heartbeatTimeoutMs?: number }
+  | { type: 'CALLBACK'; at: string; rowCount?: number; rowsMasked?: number; jti: string; bodySha256: string }
+  | { type: 'CALLBACK_FAILED'; at: string; error: string; jti: string; bodySha256: string }
+  | { type: 'HEARTBEAT'; at: string; progress: string }
+  | { type: 'DEADLINE_PASSED'; at: string; error: string }
   | { type: 'FAILED'; at: string; error: string }
+  | { type: 'RETRY_LATER'; at: string; error: string; retryAt: string }
   | { type: 'UPSTREAM_FAILED'; at: string; error: string; upstreamTaskId: string }
-  | { type: 'SKIP'; at: string; reason: string };
+  | { type: 'SKIP'; at: string; reason: string }
+  | { type: 'OPERATOR_RETRY'; at: string };
 
 type Of<T extends RequestTaskEvent['type']> = Extract<RequestTaskEvent, { type: T }>;
+
+/** Context that belongs to one run of the task and is cleared when it runs again. */
+const RUN_STATE = {
+  awaitingSince: undefined,
+  deadline: undefined,
+  heartbeatDeadline: undefined,
+  heartbeatTimeoutMs: undefined,
+  lastHeartbeatAt: undefined,
+  progress: undefined,
+  requestsSent: undefined,
+  acceptedCallback: undefined,
+} as const;
 
 export const requestTaskMachine = setup({
   types: {} as {
@@ -49,21 +87,58 @@ export const requestTaskMachine = setup({
     events: RequestTaskEvent;
     input: { taskId: string };
   },
+  guards: {
+    retryTimeReached: ({ context, event }) => !context.retryAt || event.at >= context.retryAt,
+  },
   actions: {
-    recordStart: assign({ startedAt: ({ event }) => event.at }),
+    recordStart: assign(({ context, event }) => ({
+      ...RUN_STATE,
+      startedAt: event.at,
+      attempt: (context.attempt ?? 0) + 1,
+      retryAt: undefined,
+    })),
     recordOutcome: assign(({ event }) => {
       const e = event as Of<'SUCCEEDED'> | Of<'CALLBACK'>;
-      return { endedAt: e.at, rowCount: e.rowCount, rowsMasked: e.rowsMasked, ...(e.type === 'SUCCEEDED' ? { message: e.message } : {}) };
+      return {
+        endedAt: e.at,
+        rowCount: e.rowCount,
+        rowsMasked: e.rowsMasked,
+        lastError: undefined,
+        ...(e.type === 'SUCCEEDED' ? { message: e.message } : { acceptedCallback: { jti: e.jti, bodySha256: e.bodySha256, at: e.at } }),
+      };
     }),
     recordAwaiting: assign(({ event }) => {
       const e = event as Of<'AWAIT_CALLBACK'>;
-      return { awaitingSince: e.at, requestsSent: e.requestsSent };
+      return {
+        awaitingSince: e.at,
+        requestsSent: e.requestsSent,
+        deadline: e.deadline,
+        heartbeatDeadline: e.heartbeatDeadline,
+        heartbeatTimeoutMs: e.heartbeatTimeoutMs,
+      };
+    }),
+    // A heartbeat moves the heartbeat deadline on by the timeout, counted from the heartbeat.
+    recordHeartbeat: assign(({ context, event }) => {
+      const e = event as Of<'HEARTBEAT'>;
+      const moved = context.heartbeatTimeoutMs ? new Date(Date.parse(e.at) + context.heartbeatTimeoutMs).toISOString() : undefined;
+      return { lastHeartbeatAt: e.at, progress: e.progress, heartbeatDeadline: moved ?? context.heartbeatDeadline };
     }),
     recordFailure: assign(({ event }) => {
-      const e = event as Of<'FAILED'> | Of<'UPSTREAM_FAILED'>;
-      return { endedAt: e.at, error: e.error, ...(e.type === 'UPSTREAM_FAILED' ? { failedUpstreamTask: e.upstreamTaskId } : {}) };
+      const e = event as Of<'FAILED'> | Of<'UPSTREAM_FAILED'> | Of<'DEADLINE_PASSED'> | Of<'CALLBACK_FAILED'>;
+      return {
+        endedAt: e.at,
+        error: e.error,
+        lastError: undefined,
+        ...(e.type === 'UPSTREAM_FAILED' ? { failedUpstreamTask: e.upstreamTaskId } : {}),
+        ...(e.type === 'CALLBACK_FAILED' ? { acceptedCallback: { jti: e.jti, bodySha256: e.bodySha256, at: e.at } } : {}),
+      };
+    }),
+    recordRetryLater: assign(({ event }) => {
+      const e = event as Of<'RETRY_LATER'>;
+      return { ...RUN_STATE, lastError: e.error, retryAt: e.retryAt };
     }),
     recordSkip: assign(({ event }) => ({ endedAt: event.at, skipReason: (event as Of<'SKIP'>).reason })),
+    clearEnding: assign({ ...RUN_STATE, endedAt: undefined, error: undefined, failedUpstreamTask: undefined, retryAt: undefined }),
     // Effects: implemented by the task runner, which performs them once the transition is stored.
     executeTask: () => {},
     startReadyDownstream: () => {},
@@ -77,7 +152,7 @@ export const requestTaskMachine = setup({
   states: {
     pending: {
       on: {
-        START: { target: 'in_processing', actions: 'recordStart' },
+        START: { guard: 'retryTimeReached', target: 'in_processing', actions: 'recordStart' },
         UPSTREAM_FAILED: { target: 'error', actions: 'recordFailure' },
         SKIP: { target: 'skipped', actions: 'recordSkip' },
       },
@@ -87,18 +162,30 @@ export const requestTaskMachine = setup({
       on: {
         SUCCEEDED: { target: 'complete', actions: 'recordOutcome' },
         AWAIT_CALLBACK: { target: 'awaiting_callback', actions: 'recordAwaiting' },
+        // A third party may call back before the engine has stored that it waits (or while it re-runs after a crash).
+        CALLBACK: { target: 'complete', actions: 'recordOutcome' },
+        CALLBACK_FAILED: { target: 'error', actions: 'recordFailure' },
+        HEARTBEAT: { actions: 'recordHeartbeat' },
         FAILED: { target: 'error', actions: 'recordFailure' },
+        RETRY_LATER: { target: 'pending', actions: 'recordRetryLater' },
         SKIP: { target: 'skipped', actions: 'recordSkip' },
       },
     },
     awaiting_callback: {
       on: {
         CALLBACK: { target: 'complete', actions: 'recordOutcome' },
+        CALLBACK_FAILED: { target: 'error', actions: 'recordFailure' },
+        HEARTBEAT: { actions: 'recordHeartbeat' },
+        DEADLINE_PASSED: { target: 'error', actions: 'recordFailure' },
       },
     },
     complete: { type: 'final', entry: ['startReadyDownstream', 'settlePrivacyRequest'] },
     skipped: { type: 'final', entry: ['startReadyDownstream', 'settlePrivacyRequest'] },
-    error: { type: 'final', entry: ['failPendingDescendants', 'settlePrivacyRequest'] },
+    // Not final: an operator may retry a failed request, and its failed tasks run again.
+    error: {
+      entry: ['failPendingDescendants', 'settlePrivacyRequest'],
+      on: { OPERATOR_RETRY: { target: 'pending', actions: 'clearEnding' } },
+    },
   },
 });
 

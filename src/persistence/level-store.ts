@@ -1,10 +1,11 @@
 import { Level } from 'level';
 import { DsrflowError, ErrorCodes } from '../errors.ts';
-import type { ConnectionRecord, PrivacyRequestRecord, Row, StoreOp, TaskHistoryEntry, TaskRecord } from './records.ts';
+import type { ConnectionRecord, PrivacyRequestRecord, Row, StoreOp, TaskHistoryEntry, TaskRecord, TimerEntry } from './records.ts';
 import type { Store } from './store.ts';
 
 type Json = Record<string, unknown>;
 
+const timerKey = (t: TimerEntry) => `${t.at}!${t.taskId}!${t.kind}`;
 const orderedKey = (prefix: string, n: number) => `${prefix}!${String(n).padStart(10, '0')}`;
 
 /** The embedded store: LevelDB in one folder, one process at a time (LevelDB's lock). */
@@ -16,6 +17,7 @@ export class LevelStore implements Store {
   readonly #tasksByRequest;
   readonly #rows;
   readonly #history;
+  readonly #timers;
   readonly #connections;
   readonly #settings;
 
@@ -27,6 +29,8 @@ export class LevelStore implements Store {
     this.#tasksByRequest = this.#db.sublevel<string, string>('task-by-request', { valueEncoding: 'utf8' });
     this.#rows = this.#db.sublevel<string, Json>('task-rows', { valueEncoding: 'json' });
     this.#history = this.#db.sublevel<string, Json>('task-history', { valueEncoding: 'json' });
+    // Keyed by ISO time first, so a range read up to "now" finds exactly the due timers.
+    this.#timers = this.#db.sublevel<string, Json>('timer', { valueEncoding: 'json' });
     this.#connections = this.#db.sublevel<string, Json>('connection', { valueEncoding: 'json' });
     this.#settings = this.#db.sublevel<string, string>('setting', { valueEncoding: 'utf8' });
   }
@@ -65,6 +69,12 @@ export class LevelStore implements Store {
         case 'putTaskRows':
           batch.put(op.taskId, { rows: op.rows }, { sublevel: this.#rows });
           break;
+        case 'putTimer':
+          batch.put(timerKey(op.timer), op.timer as unknown as Json, { sublevel: this.#timers });
+          break;
+        case 'delTimer':
+          batch.del(timerKey(op.timer), { sublevel: this.#timers });
+          break;
         case 'appendTaskHistory':
           batch.put(orderedKey(op.taskId, op.entry.revision), op.entry as unknown as Json, { sublevel: this.#history });
           break;
@@ -98,6 +108,11 @@ export class LevelStore implements Store {
 
   async listTaskHistory(taskId: string): Promise<TaskHistoryEntry[]> {
     return (await this.#history.values({ gt: `${taskId}!`, lt: `${taskId}!~` }).all()) as unknown as TaskHistoryEntry[];
+  }
+
+  async listDueTimers(until: string, limit: number): Promise<TimerEntry[]> {
+    // '~' sorts after every character of a task id, so timers at exactly `until` are included.
+    return (await this.#timers.values({ lte: `${until}!~`, limit }).all()) as unknown as TimerEntry[];
   }
 
   async getConnection(key: string): Promise<ConnectionRecord | undefined> {

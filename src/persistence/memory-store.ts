@@ -1,4 +1,4 @@
-import type { ConnectionRecord, PrivacyRequestRecord, Row, StoreOp, TaskHistoryEntry, TaskRecord } from './records.ts';
+import type { ConnectionRecord, PrivacyRequestRecord, Row, StoreOp, TaskHistoryEntry, TaskRecord, TimerEntry } from './records.ts';
 import type { Store } from './store.ts';
 
 /** A store in memory: records go through JSON on the way in and out, as they do in a real store. */
@@ -9,6 +9,7 @@ export class MemoryStore implements Store {
   readonly #tasks = new Map<string, TaskRecord>();
   readonly #rows = new Map<string, Row[]>();
   readonly #history = new Map<string, TaskHistoryEntry[]>();
+  readonly #timers = new Map<string, TimerEntry>();
   readonly #connections = new Map<string, ConnectionRecord>();
   readonly #settings = new Map<string, string>();
 
@@ -21,6 +22,8 @@ export class MemoryStore implements Store {
       if (op.type === 'putPrivacyRequest') this.#requests.set(op.record.id, op.record);
       else if (op.type === 'putTask') this.#tasks.set(op.record.id, op.record);
       else if (op.type === 'putTaskRows') this.#rows.set(op.taskId, op.rows);
+      else if (op.type === 'putTimer') this.#timers.set(`${op.timer.at}!${op.timer.taskId}!${op.timer.kind}`, op.timer);
+      else if (op.type === 'delTimer') this.#timers.delete(`${op.timer.at}!${op.timer.taskId}!${op.timer.kind}`);
       else {
         const entries = (this.#history.get(op.taskId) ?? []).filter((e) => e.revision !== op.entry.revision);
         this.#history.set(op.taskId, [...entries, op.entry].sort((a, b) => a.revision - b.revision));
@@ -51,6 +54,11 @@ export class MemoryStore implements Store {
 
   async listTaskHistory(taskId: string) {
     return copy(this.#history.get(taskId) ?? []);
+  }
+
+  async listDueTimers(until: string, limit: number) {
+    const due = [...this.#timers.entries()].filter(([, t]) => t.at <= until).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return copy(due.slice(0, limit).map(([, t]) => t));
   }
 
   async getConnection(key: string) {

@@ -80,9 +80,24 @@ export interface TaskHistoryEntry {
 
 export type ConnectionRecord = Connection;
 
+/** What a timer does when it is due. */
+export type TimerKind = 'deadline' | 'heartbeat' | 'retry' | 'poll';
+
+/**
+ * A moment a task must be looked at again, kept as an absolute time in an index that a sweep reads: waits survive
+ * restarts this way, never as in-memory timers.
+ */
+export interface TimerEntry {
+  at: string;
+  taskId: string;
+  kind: TimerKind;
+}
+
 /** One change in an atomic commit. */
 export type StoreOp =
   | { type: 'putPrivacyRequest'; record: PrivacyRequestRecord }
   | { type: 'putTask'; record: TaskRecord }
   | { type: 'putTaskRows'; taskId: string; rows: Row[] }
-  | { type: 'appendTaskHistory'; taskId: string; entry: TaskHistoryEntry };
+  | { type: 'appendTaskHistory'; taskId: string; entry: TaskHistoryEntry }
+  | { type: 'putTimer'; timer: TimerEntry }
+  | { type: 'delTimer'; timer: TimerEntry };

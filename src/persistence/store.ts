@@ -1,4 +1,4 @@
-import type { ConnectionRecord, PrivacyRequestRecord, Row, StoreOp, TaskHistoryEntry, TaskRecord } from './records.ts';
+import type { ConnectionRecord, PrivacyRequestRecord, Row, StoreOp, TaskHistoryEntry, TaskRecord, TimerEntry } from './records.ts';
 
 /**
  * The persistence contract. The engine only ever talks to this interface; LevelDB implements it today, a
@@ -27,6 +27,9 @@ export interface Store {
   getTaskRows(taskId: string): Promise<Row[] | undefined>;
   /** A task's history, oldest first. */
   listTaskHistory(taskId: string): Promise<TaskHistoryEntry[]>;
+
+  /** Timers due at or before `until`, soonest first, at most `limit`. */
+  listDueTimers(until: string, limit: number): Promise<TimerEntry[]>;
 
   getConnection(key: string): Promise<ConnectionRecord | undefined>;
   listConnections(): Promise<ConnectionRecord[]>;

@@ -60,8 +60,9 @@ describe('async callback, end to end', () => {
       const claims = jwt.decode(sent[0]!.headers['reply-to-token'] as string, { complete: true })!;
       expect(claims.header.alg).to.equal('HS256');
       const payload = claims.payload as jwt.JwtPayload;
-      expect(payload).to.include({ task_id: task.id, privacy_request_id: id, action: 'access', aud: 'dsrflow:request-task-callback' });
-      expect(payload.exp! - payload.iat!).to.equal(7 * 86400);
+      expect(payload).to.include({ task_id: task.id, privacy_request_id: id, action: 'access', attempt: 1, aud: 'dsrflow:request-task-callback' });
+      // Seven days, or a second more where the task's deadline falls just past them.
+      expect(payload.exp! - payload.iat!).to.be.within(7 * 86400, 7 * 86400 + 1);
       expect(payload.jti).to.be.a('string').with.length.greaterThan(10);
 
       expect(await shop.sendCallbacks()).to.deep.equal([200]);
@@ -231,7 +232,7 @@ describe('task history', () => {
       expect(detail.body.history.map((h: any) => [h.revision, h.event, h.from, h.to, h.by, h.note])).to.deep.equal([
         [0, 'CREATED', null, 'pending', 'engine', undefined],
         [1, 'START', 'pending', 'in_processing', 'engine', undefined],
-        [2, 'AWAIT_CALLBACK', 'in_processing', 'awaiting_callback', 'engine', '1 request(s) sent'],
+        [2, 'AWAIT_CALLBACK', 'in_processing', 'awaiting_callback', 'engine', `1 request(s) sent; callback due by ${detail.body.deadline}`],
         [3, 'CALLBACK', 'awaiting_callback', 'complete', 'third_party', '1 row(s)'],
       ]);
       for (const h of detail.body.history) expect(Date.parse(h.at)).to.be.a('number').and.not.NaN;

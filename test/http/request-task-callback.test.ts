@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { AsyncShopService, PendingCallback, Row } from '../../fixtures/third-party/async-shop-service.ts';
 import { EXAMPLE_ORDERS, EXAMPLE_USERS } from '../../fixtures/third-party/example-data.ts';
@@ -37,10 +38,12 @@ interface Claims {
 
 const bearer = (token: string) => `Bearer ${token}`;
 
+/** Signs claims as the engine does: a task's first attempt, with a token id, unless the claims say otherwise. */
 function sign(claims: object, options: { secret?: string; audience?: string; expiresIn?: number } = {}): string {
-  return jwt.sign(claims, options.secret ?? SECRET, {
+  return jwt.sign({ attempt: 1, ...claims }, options.secret ?? SECRET, {
     algorithm: 'HS256',
     audience: options.audience ?? AUDIENCE,
+    jwtid: randomUUID(),
     ...(options.expiresIn === undefined ? {} : { expiresIn: options.expiresIn }),
   });
 }
@@ -272,13 +275,13 @@ describe('POST /api/v1/request-task/callback', function () {
         });
       });
 
-      it('answers 400 TASK_NOT_AWAITING_CALLBACK for a task that already completed', async function () {
+      it('answers 409 CALLBACK_CONFLICT, naming the state, for a different callback to a task that already completed', async function () {
         const userAccess = await taskId(engine.url, erasureId, 'shop:user', 'access');
         const token = sign({ task_id: userAccess, privacy_request_id: erasureId, action: 'access' });
         await refused(withToken(token), {
-          status: 400,
-          code: 'TASK_NOT_AWAITING_CALLBACK',
-          detail: `Callback failed. Cannot queue access task '${userAccess}' with request task status 'complete'`,
+          status: 409,
+          code: 'CALLBACK_CONFLICT',
+          detail: `request task '${userAccess}' is already complete; a different callback was accepted for it`,
           exact: true,
         });
       });
@@ -469,31 +472,39 @@ describe('POST /api/v1/request-task/callback', function () {
       expect(user).to.include({ status: 'complete', rows_masked: 1 });
     });
 
-    it('answers 400 PRIVACY_REQUEST_NOT_IN_PROGRESS to the same callback once the request completed, changing nothing', async function () {
+    it('answers a replay of the accepted callback with the same 200, even once the request completed, changing nothing', async function () {
+      const { id, callback } = await awaitingAccess(JANE);
+      expect(await sendHeld(shop, callback)).to.deep.equal({ status: 200, body: { task_queued: true } });
+      await waitForStatus(engine.url, id, ['complete']);
+      const before = await snapshot(engine.url, [id]);
+      const replay = await postCallback(callback.replyTo, bearer(callback.token), { body: callback.body });
+      expect(replay).to.deep.equal({ status: 200, body: { task_queued: true } });
+      expect(await snapshot(engine.url, [id])).to.deep.equal(before);
+    });
+
+    it('answers 409 CALLBACK_CONFLICT to a different body with the same token once the request completed, changing nothing', async function () {
       const { id, callback } = await awaitingAccess(JANE);
       expect(await sendHeld(shop, callback)).to.deep.equal({ status: 200, body: { task_queued: true } });
       await waitForStatus(engine.url, id, ['complete']);
       const userTask = await taskId(engine.url, id, 'shop:user', 'access');
-      await expectRefused(engine.url, [id], () => postCallback(callback.replyTo, bearer(callback.token), { body: callback.body }), {
-        status: 400,
-        code: 'PRIVACY_REQUEST_NOT_IN_PROGRESS',
-        detail: `Callback failed. Cannot queue access task '${userTask}' with privacy request status 'complete'`,
+      await expectRefused(engine.url, [id], () => postCallback(callback.replyTo, bearer(callback.token), { body: { access_results: [] } }), {
+        status: 409,
+        code: 'CALLBACK_CONFLICT',
+        detail: `request task '${userTask}' is already complete; a different callback was accepted for it`,
         exact: true,
       });
     });
 
-    it('accepts exactly one of two identical callbacks sent at once, storing the rows once', async function () {
+    it('makes exactly one transition of two identical callbacks sent at once, answering both 200, storing the rows once', async function () {
       const { id, callback } = await awaitingAccess(JANE);
       shop.pending.splice(shop.pending.indexOf(callback), 1);
       const send = () => postCallback(callback.replyTo, bearer(callback.token), { body: callback.body });
       const answers = await Promise.all([send(), send()]);
-      const accepted = answers.filter((a) => a.status === 200);
-      const refused = answers.filter((a) => a.status !== 200);
-      expect(accepted, JSON.stringify(answers)).to.have.length(1);
-      expect(accepted[0]!.body).to.deep.equal({ task_queued: true });
-      expect(refused[0]!.status, JSON.stringify(answers)).to.equal(400);
-      expect(refused[0]!.body.code).to.be.oneOf(['TASK_NOT_AWAITING_CALLBACK', 'PRIVACY_REQUEST_NOT_IN_PROGRESS']);
+      expect(answers, JSON.stringify(answers)).to.deep.equal([{ status: 200, body: { task_queued: true } }, { status: 200, body: { task_queued: true } }]);
       await waitForStatus(engine.url, id, ['complete']);
+      const userTask = await taskId(engine.url, id, 'shop:user', 'access');
+      const detail = await api(engine.url, 'GET', `/api/v1/privacy-request/${id}/tasks/${userTask}`);
+      expect(detail.body.history.filter((h: { event: string }) => h.event === 'CALLBACK')).to.have.length(1);
       const results = await api(engine.url, 'GET', `/api/v1/privacy-request/${id}/access-results`);
       expect(results.body['shop:user']).to.deep.equal((callback.body.access_results as Row[]).map((row) => pick(row, USER_FIELDS)));
     });

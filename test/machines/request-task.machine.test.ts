@@ -54,13 +54,14 @@ describe('request-task machine', () => {
   it('in_processing → awaiting_callback → complete on CALLBACK, with no effect while waiting', () => {
     const { status, effects, snapshot } = run([
       { type: 'START', at },
-      { type: 'AWAIT_CALLBACK', at: '2026-01-01T00:00:01.000Z', requestsSent: 2 },
-      { type: 'CALLBACK', at: '2026-01-01T00:00:02.000Z', rowsMasked: 4 },
+      { type: 'AWAIT_CALLBACK', at: '2026-01-01T00:00:01.000Z', requestsSent: 2, deadline: '2026-01-08T00:00:01.000Z' },
+      { type: 'CALLBACK', at: '2026-01-01T00:00:02.000Z', rowsMasked: 4, jti: 'j1', bodySha256: 'h1' },
     ]);
     expect(status).to.equal('complete');
     expect(effects[1]).to.deep.equal([]);
     expect(effects[2]).to.deep.equal(['startReadyDownstream', 'settlePrivacyRequest']);
-    expect(snapshot.context).to.include({ awaitingSince: '2026-01-01T00:00:01.000Z', requestsSent: 2, rowsMasked: 4, endedAt: '2026-01-01T00:00:02.000Z' });
+    expect(snapshot.context).to.include({ awaitingSince: '2026-01-01T00:00:01.000Z', requestsSent: 2, rowsMasked: 4, endedAt: '2026-01-01T00:00:02.000Z', deadline: '2026-01-08T00:00:01.000Z' });
+    expect(snapshot.context.acceptedCallback).to.deep.equal({ jti: 'j1', bodySha256: 'h1', at: '2026-01-01T00:00:02.000Z' });
   });
 
   it('in_processing → error on FAILED, failing pending descendants', () => {
@@ -84,15 +85,65 @@ describe('request-task machine', () => {
   });
 
   it('refuses events its state does not accept, naming the state', () => {
-    expect(rejected([], { type: 'CALLBACK', at })).to.include("state 'pending' does not accept CALLBACK");
+    const callback: RequestTaskEvent = { type: 'CALLBACK', at, jti: 'j', bodySha256: 'h' };
+    expect(rejected([], callback)).to.include("state 'pending' does not accept CALLBACK");
     expect(rejected([{ type: 'START', at }], { type: 'START', at })).to.include("'in_processing'");
-    expect(rejected([{ type: 'START', at }], { type: 'CALLBACK', at })).to.include('does not accept CALLBACK');
-    const awaiting: RequestTaskEvent[] = [{ type: 'START', at }, { type: 'AWAIT_CALLBACK', at, requestsSent: 1 }];
+    expect(rejected([{ type: 'START', at }], { type: 'DEADLINE_PASSED', at, error: 'x' })).to.include('does not accept DEADLINE_PASSED');
+    const awaiting: RequestTaskEvent[] = [{ type: 'START', at }, { type: 'AWAIT_CALLBACK', at, requestsSent: 1, deadline: at }];
     expect(rejected(awaiting, { type: 'SUCCEEDED', at })).to.include("'awaiting_callback'");
-    const done: RequestTaskEvent[] = [...awaiting, { type: 'CALLBACK', at }];
-    for (const event of [{ type: 'CALLBACK', at }, { type: 'START', at }, { type: 'FAILED', at, error: 'x' }] as RequestTaskEvent[]) {
+    const done: RequestTaskEvent[] = [...awaiting, callback];
+    for (const event of [callback, { type: 'START', at }, { type: 'FAILED', at, error: 'x' }, { type: 'HEARTBEAT', at, progress: 'p' }, { type: 'OPERATOR_RETRY', at }] as RequestTaskEvent[]) {
       expect(rejected(done, event)).to.include("state 'complete'");
     }
+  });
+
+  it('accepts a callback that comes before the engine stored that the task waits', () => {
+    const { status, snapshot } = run([{ type: 'START', at }, { type: 'CALLBACK', at, rowCount: 2, jti: 'j', bodySha256: 'h' }]);
+    expect(status).to.equal('complete');
+    expect(snapshot.context.rowCount).to.equal(2);
+  });
+
+  it('a heartbeat keeps the task waiting and moves its heartbeat deadline on by the timeout', () => {
+    const { status, effects, snapshot } = run([
+      { type: 'START', at },
+      { type: 'AWAIT_CALLBACK', at, requestsSent: 1, deadline: '2026-01-08T00:00:00.000Z', heartbeatDeadline: '2026-01-01T01:00:00.000Z', heartbeatTimeoutMs: 3_600_000 },
+      { type: 'HEARTBEAT', at: '2026-01-01T00:30:00.000Z', progress: 'half way' },
+    ]);
+    expect(status).to.equal('awaiting_callback');
+    expect(effects[2]).to.deep.equal([]);
+    expect(snapshot.context).to.include({ progress: 'half way', lastHeartbeatAt: '2026-01-01T00:30:00.000Z', heartbeatDeadline: '2026-01-01T01:30:00.000Z', deadline: '2026-01-08T00:00:00.000Z' });
+  });
+
+  it('a failure report or a passed deadline fails a waiting task', () => {
+    const awaiting: RequestTaskEvent[] = [{ type: 'START', at }, { type: 'AWAIT_CALLBACK', at, requestsSent: 1, deadline: at }];
+    const reported = run([...awaiting, { type: 'CALLBACK_FAILED', at, error: 'user locked', jti: 'j', bodySha256: 'h' }]);
+    expect(reported.status).to.equal('error');
+    expect(reported.snapshot.context).to.include({ error: 'user locked' });
+    expect(reported.snapshot.context.acceptedCallback?.jti).to.equal('j');
+    const late = run([...awaiting, { type: 'DEADLINE_PASSED', at, error: 'no callback before x' }]);
+    expect(late.status).to.equal('error');
+    expect(late.effects[2]).to.deep.equal(['failPendingDescendants', 'settlePrivacyRequest']);
+  });
+
+  it('a failed attempt waits in pending until its retry time, then starts as the next attempt', () => {
+    const retrying = run([{ type: 'START', at }, { type: 'RETRY_LATER', at, error: '503', retryAt: '2026-01-01T00:00:05.000Z' }]);
+    expect(retrying.status).to.equal('pending');
+    expect(retrying.snapshot.context).to.include({ attempt: 1, retryAt: '2026-01-01T00:00:05.000Z', lastError: '503' });
+    expect(() => stepTask(retrying.snapshot, { type: 'START', at: '2026-01-01T00:00:04.999Z' })).to.throw('does not accept START');
+    const next = stepTask(retrying.snapshot, { type: 'START', at: '2026-01-01T00:00:05.000Z' });
+    expect(taskStatusOf(next.snapshot)).to.equal('in_processing');
+    expect(next.snapshot.context.attempt).to.equal(2);
+    expect(next.snapshot.context.retryAt).to.equal(undefined);
+  });
+
+  it('an operator retry puts a failed task back to pending, clearing how it ended', () => {
+    const failed = run([{ type: 'START', at }, { type: 'FAILED', at, error: 'boom' }]);
+    const { status, snapshot, effects } = run([{ type: 'OPERATOR_RETRY', at }], failed.snapshot);
+    expect(status).to.equal('pending');
+    expect(effects[0]).to.deep.equal([]);
+    expect(snapshot.context.error).to.equal(undefined);
+    expect(snapshot.context.endedAt).to.equal(undefined);
+    expect(snapshot.context.attempt).to.equal(1);
   });
 
   it('creates root tasks complete and unreachable ones skipped, without running entry effects', () => {

@@ -144,6 +144,25 @@ export function storeSuite({ name, factory }: StoreSuiteOptions): void {
       expect(await store.listTaskHistory('none')).to.deep.equal([]);
     });
 
+    it('finds due timers soonest first, up to a time and a limit, and forgets deleted ones', async () => {
+      const timer = (at: string, taskId: string, kind: 'deadline' | 'retry' = 'deadline') => ({ at, taskId, kind });
+      await store.commit([
+        { type: 'putTimer', timer: timer('2026-01-01T00:00:03.000Z', 'c') },
+        { type: 'putTimer', timer: timer('2026-01-01T00:00:01.000Z', 'a') },
+        { type: 'putTimer', timer: timer('2026-01-01T00:00:02.000Z', 'b', 'retry') },
+        { type: 'putTimer', timer: timer('2026-01-01T00:00:09.000Z', 'z') },
+      ]);
+      expect(await store.listDueTimers('2026-01-01T00:00:03.000Z', 10)).to.deep.equal([
+        timer('2026-01-01T00:00:01.000Z', 'a'),
+        timer('2026-01-01T00:00:02.000Z', 'b', 'retry'),
+        timer('2026-01-01T00:00:03.000Z', 'c'),
+      ]);
+      expect((await store.listDueTimers('2026-01-01T00:00:03.000Z', 2)).map((t) => t.taskId)).to.deep.equal(['a', 'b']);
+      await store.commit([{ type: 'delTimer', timer: timer('2026-01-01T00:00:01.000Z', 'a') }]);
+      expect((await store.listDueTimers('2026-01-01T00:00:02.500Z', 10)).map((t) => t.taskId)).to.deep.equal(['b']);
+      expect(await store.listDueTimers('2025-12-31T00:00:00.000Z', 10)).to.deep.equal([]);
+    });
+
     it('keeps settings', async () => {
       await store.putSetting('callback_secret', 'abc');
       await store.putSetting('callback_secret', 'def');

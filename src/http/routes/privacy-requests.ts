@@ -22,6 +22,9 @@ export function privacyRequestRoutes(engine: Engine): Router {
       const view = taskViews(tasks).find((t) => t.id === task.id);
       ctx.body = { ...view, history };
     })
+    .post('/:id/retry', async (ctx) => {
+      ctx.body = privacyRequestView(await engine.retryPrivacyRequest(ctx.params.id as string));
+    })
     .get('/:id/access-results', async (ctx) => {
       ctx.body = await engine.accessResults(ctx.params.id as string);
     });

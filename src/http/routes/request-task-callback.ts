@@ -8,7 +8,6 @@ export function requestTaskCallbackRoutes(engine: Engine, bodyLimitBytes: number
   return new Router().post(CALLBACK_PATH, async (ctx) => {
     // The token is checked before the body is read: an unauthenticated caller cannot make us read 10 MiB.
     const claims = engine.verifyReplyToken(bearerToken(ctx.get('authorization') || undefined));
-    await engine.acceptCallback(claims, await readJsonBody(ctx, bodyLimitBytes));
-    ctx.body = { task_queued: true };
+    ctx.body = await engine.acceptCallback(claims, await readJsonBody(ctx, bodyLimitBytes));
   });
 }
