@@ -121,6 +121,7 @@ export class TaskExecutor {
       inputs: await this.#gatherInputs(accessTask?.inputs ?? []),
       standard: { privacyRequestId: request.id, now: this.#options.now() },
       replyTo: () => awaitingValues().replyTo,
+      idempotencyKey: (index) => `dsrflow-${task.id}-${index}`,
       limits: this.#options.limits,
     };
 

@@ -21,6 +21,11 @@ export interface CollectionRequestContext {
   standard: Omit<StandardValues, 'replyTo'>;
   /** Makes the reply-to values for an async request. */
   replyTo: () => { url: string; token: string };
+  /**
+   * The `Idempotency-Key` of the task's n-th request: the same on every attempt of that request, so a third party
+   * can tell a request sent again after a crash or a retry from a new one.
+   */
+  idempotencyKey: (index: number) => string;
   limits?: HttpLimits;
 }
 
@@ -33,9 +38,10 @@ export async function runCollectionAccess(access: CollectionRequestContext): Pro
   const maps = readParamMaps(request, access.inputs, secrets);
   const rows: Record<string, unknown>[] = [];
   const replyTo = isAsync && maps.length > 0 ? access.replyTo() : undefined;
-  for (const map of maps) {
+  for (const [index, map] of maps.entries()) {
     const values = { ...standardValues({ ...access.standard, replyTo }), ...map };
     const outgoing = buildRequest(config.client_config, request, values, secrets, label);
+    outgoing.headers['idempotency-key'] = access.idempotencyKey(index);
     const response = await send(outgoing, access.limits ?? DEFAULT_HTTP_LIMITS);
     if (!isAsync) rows.push(...rowsOf(response, request.data_path, label));
   }

@@ -39,7 +39,7 @@ export async function runCollectionErasure(erasure: CollectionErasure): Promise<
   const isAsync = request.async_config?.strategy === 'callback';
   const replyTo = isAsync ? erasure.replyTo() : undefined;
   const label = `the ${endpoint.requests.update ? 'update' : 'delete'} request of ${erasure.address}`;
-  for (const row of rows) {
+  for (const [index, row] of rows.entries()) {
     const masked = maskedFields(row, erasure.fields, erasure.erasureCategories);
     const values = {
       ...standardValues({ ...erasure.standard, replyTo }),
@@ -47,7 +47,9 @@ export async function runCollectionErasure(erasure: CollectionErasure): Promise<
       all_object_fields: { ...row, ...masked },
       ...maskingParamMap(request, erasure.collection, row, erasure.inputs, secrets),
     };
-    await send(buildRequest(config.client_config, request, values, secrets, label), erasure.limits ?? DEFAULT_HTTP_LIMITS);
+    const outgoing = buildRequest(config.client_config, request, values, secrets, label);
+    outgoing.headers['idempotency-key'] = erasure.idempotencyKey(index);
+    await send(outgoing, erasure.limits ?? DEFAULT_HTTP_LIMITS);
   }
   return isAsync ? { kind: 'awaiting', requestsSent: rows.length } : { kind: 'masked', rowsMasked: rows.length };
 }
