@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Settings } from './config/settings.ts';
 import { Engine } from './engine.ts';
@@ -26,7 +26,14 @@ export async function startServer(settings: Settings, log: Logger = createLogger
   await store.open();
   let server: Server | undefined;
   try {
-    server = createServer();
+    // Listening comes first (the port may be 0 and the public URL derives from it); until the engine is ready,
+    // requests are answered 503 with Retry-After, never left hanging.
+    let handle: RequestListener | undefined;
+    server = createServer((req, res) => {
+      if (handle) return handle(req, res);
+      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+      res.end(JSON.stringify({ detail: 'dsrflow is starting; try again in a moment', code: 'STARTING' }));
+    });
     await new Promise<void>((resolve, reject) => {
       server!.once('error', reject);
       server!.listen(settings.port, settings.host, () => resolve());
@@ -36,7 +43,7 @@ export async function startServer(settings: Settings, log: Logger = createLogger
     const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
     const engine = await Engine.create({ store, settings, publicUrl: settings.publicUrl ?? url, log });
     for (const files of settings.connections) await engine.connections.put(files);
-    server.on('request', createApp(engine, { callbackBodyLimitBytes: settings.callbackBodyLimitBytes, log }).callback());
+    handle = createApp(engine, { callbackBodyLimitBytes: settings.callbackBodyLimitBytes, log }).callback();
     await engine.start();
     const running = server;
     return {

@@ -15,6 +15,7 @@ const STATUS: Record<ErrorCode, number> = {
   BODY_NOT_JSON: 400,
   UNSUPPORTED_MEDIA_TYPE: 415,
   BODY_INVALID: 422,
+  QUERY_INVALID: 400,
   CONNECTION_INVALID: 422,
   CONNECTION_NOT_FOUND: 404,
   PRIVACY_REQUEST_NOT_FOUND: 404,
@@ -29,9 +30,13 @@ const STATUS: Record<ErrorCode, number> = {
   METHOD_NOT_ALLOWED: 405,
   CONFIG_INVALID: 500,
   STORE_LOCKED: 503,
+  STARTING: 503,
   SAAS_REQUEST_FAILED: 502,
   INTERNAL: 500,
 };
+
+/** The status a code answers with. */
+export const statusOf = (code: ErrorCode): number => STATUS[code];
 
 export async function errorBoundary(ctx: Context, next: Next): Promise<void> {
   try {
