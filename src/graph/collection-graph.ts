@@ -1,8 +1,11 @@
-import type { Connection, DatasetField, Endpoint, SaasRequest } from '../saas/types.ts';
+import { readRequests } from '../saas/rules/walk-config.ts';
+import type { Connection, DatasetField, DatasetReference, Endpoint, SaasRequest } from '../saas/types.ts';
 
 /**
  * The collections of the registered connections, merged from SaaS config and dataset as Fides does: the dataset
- * gives fields, data categories and primary keys; the config's read param_values give identities and references.
+ * gives fields, data categories and primary keys; the config's read param_values (all reads of an endpoint, or its
+ * delete when it has none) give identities and references, and the endpoint gives grouped_inputs, `after` and
+ * `erase_after`. An endpoint with `skip_processing` is left out.
  */
 
 export interface IdentityParam {
@@ -28,15 +31,33 @@ export interface CollectionNode {
   identities: IdentityParam[];
   references: ReferenceParam[];
   hasPrimaryKey: boolean;
+  /** Params whose values stay together per upstream row. */
+  groupedInputs: string[];
+  /** `dataset:collection` addresses whose access runs before this one's. */
+  after: string[];
+  /** `dataset:collection` addresses whose erasure runs before this one's. */
+  eraseAfter: string[];
 }
 
-/** The request whose param_values place a collection in the graph: its read, or its delete when it has no read. */
-export function graphRequest(endpoint: Endpoint): SaasRequest | undefined {
-  return endpoint.requests.read ?? endpoint.requests.delete;
+/** The requests whose param_values place a collection in the graph: its reads, or its delete when it has none. */
+export function graphRequests(endpoint: Endpoint): SaasRequest[] {
+  const reads = readRequests(endpoint);
+  if (reads.length > 0) return reads;
+  return endpoint.requests.delete ? [endpoint.requests.delete] : [];
 }
 
 function hasPrimaryKey(fields: DatasetField[]): boolean {
   return fields.some((f) => f.fides_meta?.primary_key === true || (f.fields !== undefined && hasPrimaryKey(f.fields)));
+}
+
+/** `<dataset>.<collection>` → `dataset:collection` */
+const addressOf = (key: string) => key.replace('.', ':');
+
+/** A param_value's reference: a dataset reference, or the name of a secret holding one (an external reference). */
+function resolve(reference: DatasetReference | string, connection: Connection): DatasetReference | undefined {
+  if (typeof reference !== 'string') return reference;
+  const secret = connection.secrets[reference];
+  return secret && typeof secret === 'object' && !Array.isArray(secret) ? secret : undefined;
 }
 
 function collectionNode(connection: Connection, name: string): CollectionNode {
@@ -52,12 +73,25 @@ function collectionNode(connection: Connection, name: string): CollectionNode {
     identities: [],
     references: [],
     hasPrimaryKey: hasPrimaryKey(fields),
+    groupedInputs: endpoint ? (readRequests(endpoint)[0]?.grouped_inputs ?? []) : [],
+    after: (endpoint?.after ?? []).map(addressOf),
+    eraseAfter: (endpoint?.erase_after ?? []).map(addressOf),
   };
-  for (const param of (endpoint && graphRequest(endpoint)?.param_values) ?? []) {
-    if (param.identity) node.identities.push({ param: param.name, identity: param.identity });
-    for (const ref of param.references ?? []) {
-      const [collection, ...path] = ref.field.split('.');
-      node.references.push({ param: param.name, from: `${ref.dataset}:${collection}`, field: path.join('.') });
+  const seen = new Set<string>();
+  for (const param of endpoint ? graphRequests(endpoint).flatMap((request) => request.param_values ?? []) : []) {
+    if (param.identity && !seen.has(`identity:${param.name}`)) {
+      seen.add(`identity:${param.name}`);
+      node.identities.push({ param: param.name, identity: param.identity });
+    }
+    for (const reference of param.references ?? []) {
+      const resolved = resolve(reference, connection);
+      if (!resolved) continue;
+      const [collection, ...path] = resolved.field.split('.');
+      const from = `${resolved.dataset}:${collection}`;
+      const key = `reference:${param.name}:${from}:${path.join('.')}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      node.references.push({ param: param.name, from, field: path.join('.') });
     }
   }
   return node;
@@ -66,11 +100,12 @@ function collectionNode(connection: Connection, name: string): CollectionNode {
 export function buildCollectionGraph(connections: Connection[]): CollectionNode[] {
   const nodes: CollectionNode[] = [];
   for (const connection of [...connections].sort((a, b) => a.key.localeCompare(b.key))) {
+    const skipped = new Set(connection.saas_config.endpoints.filter((e) => e.skip_processing).map((e) => e.name));
     const names = new Set([
       ...connection.dataset.collections.map((c) => c.name),
       ...connection.saas_config.endpoints.map((e) => e.name),
     ]);
-    for (const name of [...names].sort()) nodes.push(collectionNode(connection, name));
+    for (const name of [...names].sort()) if (!skipped.has(name)) nodes.push(collectionNode(connection, name));
   }
   return nodes;
 }

@@ -3,12 +3,15 @@ import { newTaskSnapshot } from '../actors/task-transition.ts';
 import type { Policy } from '../policies/policies.ts';
 import type { ActionType, Row, TaskKind, TaskRecord } from '../persistence/records.ts';
 import type { CollectionNode } from './collection-graph.ts';
+import { DsrflowError, ErrorCodes } from '../errors.ts';
+import { findCycle } from './find-cycle.ts';
 import { planTraversal, ROOT_ADDRESS, TERMINATOR_ADDRESS } from './traversal.ts';
 
 /**
  * The request tasks of one privacy request, as in Fides DSR 3.0: per action a root (holding the identities), a task
  * per collection and a terminator. Access tasks follow the traversal; erasure tasks all hang off the erasure root,
- * which waits for the access terminator, so erasures start once every access task has ended.
+ * which waits for the access terminator, so erasures start once every access task has ended, and an erasure with
+ * `erase_after` also waits for the erasures it names. Orderings that cannot hold are refused (CONNECTION_INVALID).
  */
 
 export interface TaskGraphInput {
@@ -84,8 +87,17 @@ export function buildTaskGraph(input: TaskGraphInput): TaskGraph {
       link(erasureRoot, task);
       return task;
     });
+    // erase_after: a collection's erasure waits for the erasures it names, as upstream's erasure DAG has it.
+    const eraseAfter = new Map(plan.ordered.map(({ node }) => [node.address, node.eraseAfter.filter((a) => byKey.has(key('erasure', a)))]));
+    if (findCycle(eraseAfter)) {
+      throw new DsrflowError(ErrorCodes.CONNECTION_INVALID, 'The values for the `erase_after` fields created a cycle in the DAG.');
+    }
+    for (const [address, before] of eraseAfter) {
+      for (const first of before) link(byKey.get(key('erasure', first)) as TaskRecord, byKey.get(key('erasure', address)) as TaskRecord);
+    }
     const erasureTerminator = add('erasure', 'terminator', TERMINATOR_ADDRESS);
-    for (const task of erasureTasks.length > 0 ? erasureTasks : [erasureRoot]) link(task, erasureTerminator);
+    const ends = erasureTasks.filter((task) => task.downstream.length === 0);
+    for (const task of erasureTasks.length > 0 ? ends : [erasureRoot]) link(task, erasureTerminator);
   }
 
   for (const { node, reason } of plan.skipped) {

@@ -1,12 +1,15 @@
+import { DsrflowError, ErrorCodes } from '../errors.ts';
 import type { CollectionNode } from './collection-graph.ts';
+import { findCycle } from './find-cycle.ts';
 
 /**
  * Which collections a privacy request can reach from its identities, and in what order they run.
  *
- * A collection is reached when one of its identity params names an identity the request has, or when a collection
- * it references is reached. It runs only if every identity param it has can be filled. Its parents are the root
- * (when it has identity params) and the reached collections it references; where references form a cycle, the
- * collection found later from the root waits for the earlier one, so the task graph stays acyclic.
+ * As in Fides, a collection is reached when one of its identity params names an identity the request has, or when a
+ * collection it references is reached. Its parents are the root (for the identities it has), the reached collections
+ * it references and the reached collections it must run `after`. Where references form a cycle, the collection found
+ * later from the root waits for the earlier one, so the task graph stays acyclic; `after` orderings that form a cycle
+ * are an error, as upstream's "Node could not be reached given the specified ordering".
  */
 
 export const ROOT_ADDRESS = '__ROOT__:__ROOT__';
@@ -31,11 +34,7 @@ export interface TraversalPlan {
   skipped: { node: CollectionNode; reason: string }[];
 }
 
-function unreachableReason(node: CollectionNode, identity: Record<string, string>, reached: Set<string>): string {
-  const missing = node.identities.filter((i) => !identity[i.identity]).map((i) => i.identity);
-  if (missing.length > 0 && (node.identities.length > missing.length || node.references.some((r) => reached.has(r.from)))) {
-    return `needs the identity ${[...new Set(missing)].map((m) => `'${m}'`).join(', ')}, which this request does not have`;
-  }
+function unreachableReason(node: CollectionNode): string {
   if (node.identities.length === 0 && node.references.length === 0) {
     return node.endpoint
       ? 'its requests have no identity or reference param_values that link it to the request'
@@ -48,45 +47,56 @@ function unreachableReason(node: CollectionNode, identity: Record<string, string
   return `not reachable from the identities given: it needs ${wanted.join(' or ')}`;
 }
 
-export function planTraversal(collections: CollectionNode[], identity: Record<string, string>): TraversalPlan {
-  const runnable = (c: CollectionNode) => c.identities.every((i) => Boolean(identity[i.identity]));
-
-  // Breadth-first discovery from the root gives each reached collection an index, used to break reference cycles.
-  const discovery = new Map<string, number>();
-  const queue = collections.filter((c) => runnable(c) && c.identities.length > 0);
-  for (const c of queue) discovery.set(c.address, discovery.size);
-  for (let i = 0; i < queue.length; i++) {
-    const from = (queue[i] as CollectionNode).address;
+/** Breadth-first discovery from the root: each reached collection gets its index, used to break reference cycles. */
+function discover(collections: CollectionNode[], identity: Record<string, string>): CollectionNode[] {
+  const reached = collections.filter((c) => c.identities.some((i) => Boolean(identity[i.identity])));
+  const known = new Set(reached.map((c) => c.address));
+  for (let i = 0; i < reached.length; i++) {
+    const from = (reached[i] as CollectionNode).address;
     for (const c of collections) {
-      if (!discovery.has(c.address) && runnable(c) && c.references.some((r) => r.from === from)) {
-        discovery.set(c.address, discovery.size);
-        queue.push(c);
+      if (!known.has(c.address) && c.references.some((r) => r.from === from)) {
+        known.add(c.address);
+        reached.push(c);
       }
     }
   }
+  return reached;
+}
 
-  const reachedParents = (c: CollectionNode) =>
-    [...new Set(c.references.map((r) => r.from))].filter((from) => discovery.has(from) && from !== c.address);
+export function planTraversal(collections: CollectionNode[], identity: Record<string, string>): TraversalPlan {
+  const reached = discover(collections, identity);
+  const isReached = new Set(reached.map((c) => c.address));
+  const referenced = (c: CollectionNode) => [...new Set(c.references.map((r) => r.from))].filter((from) => isReached.has(from) && from !== c.address);
+  const after = (c: CollectionNode) => c.after.filter((address) => isReached.has(address) && address !== c.address);
 
-  // Kahn's algorithm over the reached collections; a cycle is broken at the collection discovered first.
+  const cycle = findCycle(new Map(reached.map((c) => [c.address, after(c)])));
+  if (cycle) {
+    const stuck = [...new Set(cycle)].sort();
+    throw new DsrflowError(ErrorCodes.CONNECTION_INVALID, `Node could not be reached given the specified ordering: [${stuck.join(', ')}]`);
+  }
+
+  // Kahn's algorithm: `after` holds (it has no cycle); a reference cycle is broken at the collection discovered first.
   const ordered: PlannedCollection[] = [];
   const done = new Set<string>();
-  const remaining = [...queue].sort((a, b) => (discovery.get(a.address) ?? 0) - (discovery.get(b.address) ?? 0));
+  const remaining = [...reached];
   while (remaining.length > 0) {
-    let index = remaining.findIndex((c) => reachedParents(c).every((p) => done.has(p)));
-    if (index < 0) index = 0;
-    const node = remaining.splice(index, 1)[0] as CollectionNode;
-    const parents = reachedParents(node).filter((p) => done.has(p));
+    const allowed = remaining.filter((c) => after(c).every((p) => done.has(p)));
+    const node = allowed.find((c) => referenced(c).every((p) => done.has(p))) ?? (allowed[0] as CollectionNode);
+    remaining.splice(remaining.indexOf(node), 1);
+    const parents = referenced(node).filter((p) => done.has(p));
+    const identities = node.identities.filter((i) => Boolean(identity[i.identity]));
     const inputs: PlannedInput[] = [
-      ...node.identities.map((i) => ({ from: ROOT_ADDRESS, field: i.identity, param: i.param })),
+      ...identities.map((i) => ({ from: ROOT_ADDRESS, field: i.identity, param: i.param })),
       ...node.references.filter((r) => parents.includes(r.from)).map((r) => ({ from: r.from, field: r.field, param: r.param })),
     ];
-    ordered.push({ node, parents: node.identities.length > 0 ? [ROOT_ADDRESS, ...parents] : parents, inputs });
+    ordered.push({
+      node,
+      parents: [...(identities.length > 0 ? [ROOT_ADDRESS] : []), ...new Set([...parents, ...after(node)])],
+      inputs,
+    });
     done.add(node.address);
   }
 
-  const skipped = collections
-    .filter((c) => !discovery.has(c.address))
-    .map((node) => ({ node, reason: unreachableReason(node, identity, new Set(discovery.keys())) }));
+  const skipped = collections.filter((c) => !isReached.has(c.address)).map((node) => ({ node, reason: unreachableReason(node) }));
   return { ordered, skipped };
 }

@@ -1,4 +1,5 @@
-import type { DatasetField } from '../saas/types.ts';
+import type { DatasetField, MaskingStrategyConfig } from '../saas/types.ts';
+import { maskValue, masksDataType } from './masking.ts';
 
 /**
  * The built-in policies. A policy says which data categories an access request returns and which fields an erasure
@@ -9,16 +10,57 @@ export interface Policy {
   name: string;
   /** Data categories whose fields the access results keep; `*` keeps every categorised field. */
   accessCategories: string[];
-  /** Data categories whose fields an erasure masks to null; absent for an access-only policy. */
+  /**
+   * Whether the data subject gets access results. An erasure-only policy still reads what it must erase, but skips
+   * reads that only poll for an access package, as upstream does.
+   */
+  accessResults: boolean;
+  /** Data categories whose fields an erasure masks; absent for an access-only policy. */
   erasureCategories?: string[];
+  /** How those fields are masked (./masking.ts); absent: null_rewrite. A field's masking_strategy_override wins. */
+  masking?: MaskingStrategyConfig;
+  /** Days from submission to a request's due date; absent: the `due_days` setting (default 30, the GDPR month). */
+  dueDays?: number;
 }
 
 export const POLICIES: Record<string, Policy> = {
-  default_access_policy: { key: 'default_access_policy', name: 'Default access policy', accessCategories: ['*'] },
+  default_access_policy: { key: 'default_access_policy', name: 'Default access policy', accessCategories: ['*'], accessResults: true },
   default_erasure_policy: {
     key: 'default_erasure_policy',
     name: 'Default erasure policy',
     accessCategories: ['*'],
+    accessResults: true,
+    erasureCategories: ['user'],
+  },
+  string_rewrite_erasure_policy: {
+    key: 'string_rewrite_erasure_policy',
+    name: 'Erasure policy rewriting strings to MASKED',
+    accessCategories: ['*'],
+    accessResults: true,
+    erasureCategories: ['user'],
+    masking: { strategy: 'string_rewrite', configuration: { rewrite_value: 'MASKED' } },
+  },
+  hash_erasure_policy: {
+    key: 'hash_erasure_policy',
+    name: 'Erasure policy hashing strings (SHA-256)',
+    accessCategories: ['*'],
+    accessResults: true,
+    erasureCategories: ['user'],
+    masking: { strategy: 'hash', configuration: { algorithm: 'SHA-256' } },
+  },
+  random_string_erasure_policy: {
+    key: 'random_string_erasure_policy',
+    name: 'Erasure policy rewriting strings to random ones',
+    accessCategories: ['*'],
+    accessResults: true,
+    erasureCategories: ['user'],
+    masking: { strategy: 'random_string_rewrite', configuration: { length: 30 } },
+  },
+  default_erasure_only_policy: {
+    key: 'default_erasure_only_policy',
+    name: 'Default erasure-only policy',
+    accessCategories: ['*'],
+    accessResults: false,
     erasureCategories: ['user'],
   },
 };
@@ -55,16 +97,41 @@ export function filterRow(row: Record<string, unknown>, fields: DatasetField[], 
   return kept;
 }
 
-/** The fields of `row` an erasure masks, as `{ field: null }` (null_rewrite), nested as the row is. */
-export function maskedFields(row: Record<string, unknown>, fields: DatasetField[], targets: string[]): Record<string, unknown> {
+export interface Masking {
+  /** Data categories of the fields to mask. */
+  targets: string[];
+  strategy: MaskingStrategyConfig;
+  /** Salt of the `hash` strategy. */
+  salt: string;
+}
+
+function maskField(value: unknown, field: DatasetField, masking: Masking): unknown {
+  const strategy = field.fides_meta?.masking_strategy_override ?? masking.strategy;
+  const length = field.fides_meta?.length;
+  const mask = (item: unknown) => {
+    if (item === null || item === undefined) return item;
+    const masked = maskValue(item, strategy, masking.salt);
+    return typeof masked === 'string' && length ? masked.slice(0, length) : masked;
+  };
+  if (strategy.strategy === 'null_rewrite') return null;
+  return Array.isArray(value) ? value.map(mask) : mask(value);
+}
+
+/**
+ * The fields of `row` an erasure masks, as `{ field: masked value }`, nested as the row is. Primary keys, read_only
+ * fields and fields the row lacks are never masked; a strategy other than null_rewrite skips fields whose data type
+ * it cannot mask (upstream logs them and moves on).
+ */
+export function maskedFields(row: Record<string, unknown>, fields: DatasetField[], masking: Masking): Record<string, unknown> {
   const masked: Record<string, unknown> = {};
   for (const field of fields) {
     if (!Object.hasOwn(row, field.name) || field.fides_meta?.read_only || field.fides_meta?.primary_key) continue;
     const value = row[field.name];
-    if (covers(targets, field.data_categories)) {
-      masked[field.name] = null;
+    if (covers(masking.targets, field.data_categories)) {
+      const strategy = field.fides_meta?.masking_strategy_override ?? masking.strategy;
+      if (masksDataType(strategy, field.fides_meta?.data_type)) masked[field.name] = maskField(value, field, masking);
     } else if (field.fields && value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      const nested = maskedFields(value as Record<string, unknown>, field.fields, targets);
+      const nested = maskedFields(value as Record<string, unknown>, field.fields, masking);
       if (Object.keys(nested).length > 0) masked[field.name] = nested;
     }
   }

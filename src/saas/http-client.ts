@@ -1,20 +1,40 @@
-import { request } from 'undici';
+/**
+ * Sends a prepared request with undici, as upstream's authenticated client does: connect and read timeouts, a cap on
+ * the response size, and up to three retries of a 429, 502, 503 or 504 answer that says when to come back
+ * (`Retry-After`, in seconds or as a date, waited for up to 5 minutes). Such an answer without `Retry-After` fails
+ * the attempt at once, and the task's retry policy (../actors/retry-policy.ts) runs the task again with backoff,
+ * unless `retryDelayMs` asks for upstream's in-place backoff (waits of 1, 2, 4 × that delay). A connection error or
+ * timeout is not retried here either.
+ */
+import { Agent, request, type Dispatcher } from 'undici';
 import { lookupPath } from './placeholders.ts';
-import type { OutgoingRequest } from './request-builder.ts';
-
-/** Sends a connector's request with undici, within time and size limits. */
+import { isFalsy } from './python-json.ts';
+import { urlOf, type PreparedRequest } from './request-builder.ts';
 
 export interface HttpLimits {
   connectTimeoutMs: number;
   /** Longest wait for the response headers, and then between two chunks of the body. */
   readTimeoutMs: number;
   maxResponseBytes: number;
+  /** In-place retries of a 429, 502, 503 or 504 answer; default 3. */
+  retries?: number;
+  /** When set, an answer without `Retry-After` is retried in place too, after this wait, doubled each time. */
+  retryDelayMs?: number;
+  /** The longest wait a `Retry-After` may ask for; default 5 min. */
+  maxRetryAfterMs?: number;
+  /** Where requests go (tests route them to loopback servers); default: an agent with the timeouts above. */
+  dispatcher?: Dispatcher;
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export const DEFAULT_HTTP_LIMITS: HttpLimits = { connectTimeoutMs: 5_000, readTimeoutMs: 60_000, maxResponseBytes: 50 * 1024 * 1024 };
 
+const RETRIED_STATUSES = [429, 502, 503, 504];
+
 export interface IncomingResponse {
   status: number;
+  /** Lower-cased names; repeated headers joined with `, `. */
+  headers: Record<string, string>;
   contentType: string;
   body: string;
 }
@@ -29,21 +49,55 @@ export class SaasHttpError extends Error {
   }
 }
 
-const describe = (req: OutgoingRequest) => `${req.method} ${new URL(req.url).pathname}`;
+/** Which error answers are handed back instead of thrown: `true` for all, or a list of statuses. */
+export type IgnoreErrors = boolean | number[] | undefined;
 
-export async function send(req: OutgoingRequest, limits: HttpLimits = DEFAULT_HTTP_LIMITS): Promise<IncomingResponse> {
+export function isIgnored(status: number, ignore: IgnoreErrors): boolean {
+  return ignore === true || (Array.isArray(ignore) && ignore.includes(status));
+}
+
+export interface SendOptions {
+  ignoreErrors?: IgnoreErrors;
+  /** Names the request in errors, best without its values, e.g. `GET /users/<user_id>`; default: method and path. */
+  describe?: string;
+}
+
+const agents = new Map<string, Agent>();
+
+function dispatcherFor(limits: HttpLimits): Dispatcher {
+  if (limits.dispatcher) return limits.dispatcher;
+  const key = `${limits.connectTimeoutMs}/${limits.readTimeoutMs}`;
+  let agent = agents.get(key);
+  if (!agent) {
+    agent = new Agent({ connect: { timeout: limits.connectTimeoutMs }, headersTimeout: limits.readTimeoutMs, bodyTimeout: limits.readTimeoutMs });
+    agents.set(key, agent);
+  }
+  return agent;
+}
+
+/** `Retry-After` in seconds or as an HTTP date, in milliseconds from `now`; undefined when absent or unreadable. */
+export function retryAfterMs(value: string | undefined, now: number): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+async function sendOnce(prepared: PreparedRequest, limits: HttpLimits, describe: string): Promise<IncomingResponse> {
   let response;
   try {
-    response = await request(req.url, {
-      method: req.method as 'GET',
-      headers: req.headers,
-      body: req.body,
+    response = await request(urlOf(prepared), {
+      method: prepared.method,
+      headers: prepared.headers,
+      body: prepared.body,
+      dispatcher: dispatcherFor(limits),
       headersTimeout: limits.readTimeoutMs,
       bodyTimeout: limits.readTimeoutMs,
-      signal: AbortSignal.timeout(limits.connectTimeoutMs + limits.readTimeoutMs),
     });
   } catch (err) {
-    throw new SaasHttpError(`${describe(req)} failed: ${(err as Error).message}`);
+    throw new SaasHttpError(`${describe} failed: ${(err as Error).message}`);
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -51,32 +105,65 @@ export async function send(req: OutgoingRequest, limits: HttpLimits = DEFAULT_HT
     size += (chunk as Buffer).length;
     if (size > limits.maxResponseBytes) {
       response.body.destroy();
-      throw new SaasHttpError(`${describe(req)}: response larger than ${limits.maxResponseBytes} bytes`, response.statusCode);
+      throw new SaasHttpError(`${describe}: the response is larger than ${limits.maxResponseBytes} bytes`, response.statusCode);
     }
     chunks.push(chunk as Buffer);
   }
-  const body = Buffer.concat(chunks).toString('utf8');
-  const result = { status: response.statusCode, contentType: String(response.headers['content-type'] ?? ''), body };
-  if (result.status < 200 || result.status >= 300) {
-    throw new SaasHttpError(`${describe(req)} answered ${result.status}: ${body.slice(0, 200)}`, result.status);
-  }
-  return result;
+  const headers = Object.fromEntries(
+    Object.entries(response.headers).map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(', ') : String(value ?? '')]),
+  );
+  return { status: response.statusCode, headers, contentType: headers['content-type'] ?? '', body: Buffer.concat(chunks).toString('utf8') };
 }
 
-/** The rows in a successful response: the JSON at `dataPath`, where an object is one row and nothing is no rows. */
+/** Sends with retries; an error answer that is not ignored throws a SaasHttpError carrying its status. */
+export async function send(prepared: PreparedRequest, limits: HttpLimits = DEFAULT_HTTP_LIMITS, options: SendOptions = {}): Promise<IncomingResponse> {
+  const describe = options.describe ?? `${prepared.method} ${prepared.path.split('?')[0]}`;
+  const retries = limits.retries ?? 3;
+  const sleep = limits.sleep ?? defaultSleep;
+  for (let attempt = 0; ; attempt++) {
+    const response = await sendOnce(prepared, limits, describe);
+    if (response.status < 400) return response;
+    const asked = retryAfterMs(response.headers['retry-after'], Date.now());
+    const wait = asked === undefined ? (limits.retryDelayMs === undefined ? undefined : limits.retryDelayMs * 2 ** attempt) : Math.min(asked, limits.maxRetryAfterMs ?? 300_000);
+    if (RETRIED_STATUSES.includes(response.status) && attempt < retries && wait !== undefined) {
+      await sleep(wait);
+      continue;
+    }
+    if (isIgnored(response.status, options.ignoreErrors)) return response;
+    const excerpt = response.body.trim().slice(0, 200);
+    throw new SaasHttpError(`${describe} answered ${response.status}${excerpt ? `: ${excerpt}` : ''}`, response.status);
+  }
+}
+
+/**
+ * The rows in an answer: the JSON at `dataPath` (pydash's `get`), where an object is one row and nothing (an empty
+ * body, a 204, null or an empty list or object) is no rows.
+ */
 export function rowsOf(response: IncomingResponse, dataPath: string | undefined, label: string): Record<string, unknown>[] {
-  if (response.status === 204 || response.body.trim() === '') return [];
-  let json: unknown;
+  return toRows(dataAt(response, dataPath, label), label);
+}
+
+/** The JSON of an answer at `dataPath`; an empty body or a 204 is `{}`, as upstream treats them. */
+export function dataAt(response: IncomingResponse, dataPath: string | undefined, label: string): unknown {
+  const json = jsonOf(response, label);
+  return dataPath ? lookupPath(json, dataPath) : json;
+}
+
+export function jsonOf(response: IncomingResponse, label: string): unknown {
+  if (response.status === 204 || response.body.trim() === '') return {};
   try {
-    json = JSON.parse(response.body);
+    return JSON.parse(response.body);
   } catch {
     throw new SaasHttpError(`${label}: the response is not JSON`, response.status);
   }
-  const data = dataPath ? lookupPath(json, dataPath) : json;
-  if (data === undefined || data === null || data === false || data === '') return [];
+}
+
+/** Upstream's last step: nothing (Python-falsy) is no rows, an object one row, a list of objects the rows. */
+export function toRows(data: unknown, label: string): Record<string, unknown>[] {
+  if (isFalsy(data)) return [];
   const rows = Array.isArray(data) ? data : [data];
-  if (!rows.every((r) => r !== null && typeof r === 'object' && !Array.isArray(r))) {
-    throw new SaasHttpError(`${label}: the data at '${dataPath ?? '(root)'}' is not an object or a list of objects`);
+  if (!rows.every((row) => row !== null && typeof row === 'object' && !Array.isArray(row))) {
+    throw new SaasHttpError(`${label}: the data is not an object or a list of objects`);
   }
   return rows as Record<string, unknown>[];
 }

@@ -1,10 +1,13 @@
 /**
- * Loads a connection from its SaaS config, dataset and secrets, and validates all three together. Every problem
- * found is reported at once, in one CONNECTION_INVALID error whose `details` lists them.
+ * Loads a connection from its SaaS config, dataset and secrets, and validates all three together: JSON Schemas
+ * (./schemas), then the rules beyond shape (./rules). Every problem found is reported at once.
  */
 import { LineCounter, parseDocument } from 'yaml';
 import { DsrflowError, ErrorCodes } from '../errors.ts';
-import { checkConfig, checkDataset, checkSecrets } from './connection-rules.ts';
+import { overrideRegistry, type OverrideRegistry } from './overrides/registry.ts';
+import { checkConfig } from './rules/config-rules.ts';
+import { checkDataset } from './rules/dataset-rules.ts';
+import { checkSecrets } from './rules/secrets-rules.ts';
 import { datasetSchema } from './schemas/dataset.schema.ts';
 import { saasConfigSchema } from './schemas/saas-config.schema.ts';
 import type { Dataset, SaasConfig, Secrets } from './types.ts';
@@ -17,13 +20,24 @@ export interface ConnectionFiles {
   key: string;
   /** YAML text, or an already-parsed object (with root key saas_config). */
   saasConfig: string | object;
-  /** YAML text, or a parsed object (root key dataset: a list holding exactly one dataset). */
-  dataset: string | object;
+  /**
+   * YAML text, or a parsed object (root key dataset: a list of datasets). The one whose fides_key is the config's is
+   * used, else the first, as upstream does.
+   */
+  dataset?: string | object;
+  /** Left out, the secrets are not checked (validating the files alone). */
   secrets?: Record<string, unknown>;
   /** Name used in messages; default 'saas_config'. */
   configFile?: string;
   /** Name used in messages; default 'dataset'. */
   datasetFile?: string;
+}
+
+export interface Validation {
+  saas_config?: SaasConfig;
+  dataset?: Dataset;
+  secrets: Secrets;
+  problems: ValidationProblem[];
 }
 
 const INSTANCE_KEY = '<instance_fides_key>';
@@ -69,21 +83,22 @@ function readConfig(files: ConnectionFiles, file: string, problems: ValidationPr
   return schemaProblems.length === 0 ? (root.saas_config as SaasConfig) : undefined;
 }
 
-function readDataset(files: ConnectionFiles, file: string, problems: ValidationProblem[]): Dataset | undefined {
-  const root = parseFile(files.dataset, files.key, file, problems);
+function readDataset(content: string | object, key: string, fidesKey: string | undefined, file: string, problems: ValidationProblem[]): Dataset | undefined {
+  const root = parseFile(content, key, file, problems);
   if (!root) return undefined;
   if (!('dataset' in root)) {
     problems.push({ file, path: ROOT_PATH, message: "must have a 'dataset' key" });
     return undefined;
   }
-  if (!Array.isArray(root.dataset) || root.dataset.length !== 1) {
-    problems.push({ file, path: ROOT_PATH, message: "'dataset' must be a list holding exactly one dataset" });
+  if (!Array.isArray(root.dataset) || root.dataset.length === 0) {
+    problems.push({ file, path: ROOT_PATH, message: "'dataset' must be a list of datasets" });
     return undefined;
   }
-  const schemaProblems = validateDataset(root.dataset[0], file);
+  const chosen: unknown = root.dataset.find((d) => (d as Root | null)?.fides_key === fidesKey) ?? root.dataset[0];
+  const schemaProblems = validateDataset(chosen, file);
   problems.push(...schemaProblems);
   if (schemaProblems.length > 0) return undefined;
-  const dataset = normaliseDataset(root.dataset[0]);
+  const dataset = normaliseDataset(chosen as Root);
   const ruleProblems = checkDataset(dataset, file);
   problems.push(...ruleProblems);
   return ruleProblems.length === 0 ? dataset : undefined;
@@ -104,7 +119,8 @@ function normaliseDataset(dataset: Root): Dataset {
   return normalise(dataset) as unknown as Dataset;
 }
 
-export function loadConnection(files: ConnectionFiles): { saas_config: SaasConfig; dataset: Dataset; secrets: Secrets } {
+/** Validates what is given; the dataset and the secrets are checked only when given. */
+export function validateConnection(files: ConnectionFiles, registry: OverrideRegistry = overrideRegistry): Validation {
   const configFile = files.configFile ?? 'saas_config';
   const datasetFile = files.datasetFile ?? 'dataset';
   const configProblems: ValidationProblem[] = [];
@@ -112,22 +128,27 @@ export function loadConnection(files: ConnectionFiles): { saas_config: SaasConfi
   let secretsProblems: ValidationProblem[] = [];
 
   const config = readConfig(files, configFile, configProblems);
-  const dataset = readDataset(files, datasetFile, datasetProblems);
+  const dataset = files.dataset === undefined ? undefined : readDataset(files.dataset, files.key, config?.fides_key, datasetFile, datasetProblems);
   let secrets: Secrets = {};
   if (config) {
-    const collections = dataset?.collections.map((collection) => collection.name);
-    configProblems.push(...checkConfig(config, collections, configFile));
+    configProblems.push(...checkConfig(config, dataset, configFile, registry));
     if (dataset && dataset.fides_key !== config.fides_key) {
-      datasetProblems.push({
-        file: datasetFile,
-        path: 'fides_key',
-        message: `must equal the saas_config fides_key '${config.fides_key}'`,
-      });
+      datasetProblems.push({ file: datasetFile, path: 'fides_key', message: `must equal the saas_config fides_key '${config.fides_key}'` });
     }
-    ({ secrets, problems: secretsProblems } = checkSecrets(config.connector_params, files.secrets ?? {}));
+    if (files.secrets) ({ secrets, problems: secretsProblems } = checkSecrets(config, files.secrets));
   }
+  return { saas_config: config, dataset, secrets, problems: [...configProblems, ...datasetProblems, ...secretsProblems] };
+}
 
-  const problems = [...configProblems, ...datasetProblems, ...secretsProblems];
+/** Validates a connection's files and secrets together; throws CONNECTION_INVALID listing every problem. */
+export function loadConnection(
+  files: ConnectionFiles,
+  registry: OverrideRegistry = overrideRegistry,
+): { saas_config: SaasConfig; dataset: Dataset; secrets: Secrets } {
+  const validation = validateConnection({ ...files, secrets: files.secrets ?? {} }, registry);
+  const problems = [...validation.problems];
+  if (files.dataset === undefined) problems.push({ file: files.datasetFile ?? 'dataset', path: ROOT_PATH, message: 'a connection needs its dataset' });
+  const { saas_config: config, dataset, secrets } = validation;
   if (problems.length > 0 || !config || !dataset) {
     throw new DsrflowError(ErrorCodes.CONNECTION_INVALID, formatProblems(problems), { details: problems });
   }

@@ -1,15 +1,21 @@
 /**
- * Placeholder substitution as Fides does it (`assign_placeholders` in upstream's saas_util.py): textual, `<name>` or
- * dotted `<a.b>` looked up in a map of values; a trailing `?` marks an optional placeholder.
+ * Placeholder substitution exactly as Fides does it (`assign_placeholders` in upstream's saas_util.py): textual,
+ * `<name>` or a dotted path `<a.b>` / `<a.0.b>` looked up in a map of values; a trailing `?` marks it optional. A dict
+ * is spliced as JSON without its outer braces, a list as JSON, anything else as Python's `str()`, unescaped.
  */
+import { pythonJson, pythonStr } from './python-json.ts';
 
 const PLACEHOLDER = /<([^<>]+)>/g;
 
-/** Names the engine fills itself, beside the request's param_values. */
+/** Names the engine fills itself, beside a request's param_values, by where they may be used. */
 export const BUILT_IN_PLACEHOLDERS = {
-  any: ['privacy_request_id', 'uuid', 'iso_8601_datetime'],
+  /** Every endpoint, masking and consent request. */
+  any: ['privacy_request_id', 'uuid', 'iso_8601_datetime', 'field_list', 'privacy_request', 'custom_privacy_request_fields'],
   asyncCallback: ['reply_to', 'reply_to_token'],
   masking: ['masked_object_fields', 'all_object_fields'],
+  /** The templates of an OAuth2 authorization, token or refresh request, beside the connector_params. */
+  oauth: ['state', 'code', 'refresh_token', 'access_token'],
+  polling: ['correlation_id'],
 } as const;
 
 export interface PlaceholderRef {
@@ -33,9 +39,10 @@ export function findPlaceholders(text: string): PlaceholderRef[] {
   return found;
 }
 
+/** pydash's `get`: a dotted path, where a number indexes a list (`a.0.b`, also written `a[0].b`). */
 export function lookupPath(values: unknown, path: string): unknown {
   let current = values;
-  for (const segment of path.split('.')) {
+  for (const segment of path.replace(/\[(\d+)\]/g, '.$1').split('.')) {
     if (current === null || typeof current !== 'object') return undefined;
     current = (current as Record<string, unknown>)[segment];
   }
@@ -43,10 +50,10 @@ export function lookupPath(values: unknown, path: string): unknown {
 }
 
 function render(value: unknown): string {
-  if (Array.isArray(value)) return JSON.stringify(value);
+  if (Array.isArray(value)) return pythonJson(value);
   // A dict is spliced without its outer braces, so that `{ <masked_object_fields> }` is valid JSON.
-  if (typeof value === 'object' && value !== null) return JSON.stringify(value).slice(1, -1);
-  return String(value);
+  if (typeof value === 'object' && value !== null) return pythonJson(value).slice(1, -1);
+  return pythonStr(value);
 }
 
 export interface Substitution {
@@ -57,7 +64,7 @@ export interface Substitution {
 
 /**
  * Replaces every placeholder in `template`. A missing optional placeholder written in quotes (`"<x?>"`) becomes
- * `null`; any other missing one is reported in `missing`.
+ * `null`, one without quotes stays as it is; a missing required one is reported in `missing`.
  */
 export function substitute(template: string, values: Record<string, unknown>): Substitution {
   const missing: string[] = [];

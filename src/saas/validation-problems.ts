@@ -32,7 +32,8 @@ const failKeyword: SchemaValidateFunction = (message: string, data: unknown) => 
   return false;
 };
 
-const ajv = new Ajv({ allErrors: true, allowUnionTypes: true });
+// verbose: errors carry their schema, so that `minProperties` can name the properties it wants.
+const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, verbose: true });
 ajv.addKeyword({ keyword: 'fail', schemaType: 'string', validate: failKeyword, errors: true });
 
 export type Validator = (data: unknown, file: string) => ValidationProblem[];
@@ -94,8 +95,12 @@ function describe(error: ErrorObject): string {
         .split(',')
         .map((type) => TYPE_NAMES[type] ?? type)
         .join(' or ')}`;
+    case 'maxItems':
+      return params.limit === 0 ? 'must be empty' : `must have at most ${params.limit} items`;
     case 'minItems':
       return `must have at least ${params.limit} item${params.limit === 1 ? '' : 's'}`;
+    case 'minProperties':
+      return `must have at least one of ${oneOf(Object.keys((error.parentSchema?.properties as object | undefined) ?? {}))}`;
     case 'maxProperties':
       return params.limit === 0 ? 'must be empty' : `must have at most ${params.limit} properties`;
     case 'minimum':
@@ -104,6 +109,11 @@ function describe(error: ErrorObject): string {
       // `fail` carries its own message; any other keyword keeps ajv's, which never quotes the value found.
       return error.message ?? 'is invalid';
   }
+}
+
+/** `a, b, or c` */
+function oneOf(names: string[]): string {
+  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')}, or ${names.at(-1)}`;
 }
 
 /** `<file>: <path>: <message>`, one per `; `. */

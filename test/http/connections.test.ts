@@ -19,10 +19,10 @@ function edited(text: string, from: string, to: string): string {
 
 const USER_READ_GET = '        read:\n          method: GET\n          path: /api/v1/user\n';
 const FETCH_CONFIG = edited(CONFIG_YAML, USER_READ_GET, USER_READ_GET.replace('method: GET', 'method: FETCH'));
-const PAGINATED_CONFIG = edited(
+const UNSUPPORTED_POSTPROCESSOR_CONFIG = edited(
   CONFIG_YAML,
   '          data_path: orders\n',
-  '          data_path: orders\n          pagination:\n            strategy: link\n            configuration:\n              source: body\n              path: links.next\n',
+  '          data_path: orders\n          postprocessors:\n            - strategy: extract_for_execution_log\n              configuration:\n                path: id\n',
 );
 
 const validBody = () => ({ saas_config: CONFIG_YAML, dataset: DATASET_YAML, secrets: { ...SECRETS } });
@@ -194,27 +194,27 @@ describe('/api/v1/connection', function () {
       const res = await expectRefused(() => put('new_one', { ...validBody(), saas_config: FETCH_CONFIG }), {
         status: 422,
         code: 'CONNECTION_INVALID',
-        detail: 'endpoints[0].requests.read.method: must be one of GET, POST, PUT, PATCH, DELETE',
+        detail: 'endpoints[0].requests.read.method: must be one of GET, POST, PUT, PATCH, DELETE, OPTIONS, HEAD',
       });
       expect(res.body.errors).to.be.an('array').that.is.not.empty;
       for (const problem of res.body.errors) expect(problem).to.have.all.keys('file', 'path', 'message');
       expect(res.body.errors).to.deep.include({
         file: 'saas_config',
         path: 'endpoints[0].requests.read.method',
-        message: 'must be one of GET, POST, PUT, PATCH, DELETE',
+        message: 'must be one of GET, POST, PUT, PATCH, DELETE, OPTIONS, HEAD',
       });
     });
 
-    it('answers 422 CONNECTION_INVALID for pagination in a request, naming it', async function () {
-      const res = await expectRefused(() => put('new_one', { ...validBody(), saas_config: PAGINATED_CONFIG }), {
+    it('answers 422 CONNECTION_INVALID for a Fides feature dsrflow does not run, naming it', async function () {
+      const res = await expectRefused(() => put('new_one', { ...validBody(), saas_config: UNSUPPORTED_POSTPROCESSOR_CONFIG }), {
         status: 422,
         code: 'CONNECTION_INVALID',
-        detail: 'pagination is not supported yet',
+        detail: "postprocessor strategy 'extract_for_execution_log' is not supported yet",
       });
       expect(res.body.errors).to.deep.include({
         file: 'saas_config',
-        path: 'endpoints[1].requests.read.pagination',
-        message: 'pagination is not supported yet',
+        path: 'endpoints[1].requests.read.postprocessors[0].strategy',
+        message: "postprocessor strategy 'extract_for_execution_log' is not supported yet",
       });
     });
 

@@ -1,135 +1,19 @@
 import { expect } from 'chai';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
-import { DsrflowError, ErrorCodes } from '../../src/errors.ts';
-import { loadConnection, type ConnectionFiles, type ValidationProblem } from '../../src/saas/load-connection.ts';
+import { loadConnection } from '../../src/saas/load-connection.ts';
+import { config, dataset, filesWith, problemsOf, refusal, secrets, SECRETS, type Changes } from './support/connection-files.ts';
+import type { ValidationProblem } from '../../src/saas/load-connection.ts';
 
 const CONNECTORS = new URL('../../../shared/fides-connectors/', import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, CONNECTORS), 'utf8');
-
-type Json = Record<string, unknown>;
-
-function baseConfig(): Json {
-  const userRef = () => ({ dataset: '<instance_fides_key>', field: 'user.id', direction: 'from' });
-  return {
-    saas_config: {
-      fides_key: '<instance_fides_key>',
-      name: 'Example',
-      type: 'example',
-      description: 'An example connector',
-      version: '0.0.1',
-      connector_params: [{ name: 'domain' }, { name: 'api_token', sensitive: true }, { name: 'page_size', default_value: 50 }],
-      client_config: {
-        protocol: 'https',
-        host: '<domain>',
-        authentication: { strategy: 'bearer', configuration: { token: '<api_token>' } },
-      },
-      test_request: { method: 'GET', path: '/ping', query_params: [{ name: 'limit', value: '<page_size>' }] },
-      endpoints: [
-        {
-          name: 'user',
-          requests: {
-            read: {
-              method: 'GET',
-              path: '/users',
-              query_params: [{ name: 'email', value: '<email>' }],
-              param_values: [{ name: 'email', identity: 'email' }],
-            },
-            // Read from the row being erased: a reference to its own collection is fine here.
-            update: {
-              method: 'PUT',
-              path: '/users/<user_id>',
-              body: '{ <masked_object_fields> }',
-              param_values: [{ name: 'user_id', references: [userRef()] }],
-            },
-          },
-        },
-        {
-          name: 'orders',
-          requests: {
-            read: {
-              method: 'GET',
-              path: '/users/<user_id>/orders',
-              headers: [{ name: 'X-Request', value: '<privacy_request_id>' }],
-              param_values: [{ name: 'user_id', references: [userRef()] }],
-            },
-          },
-        },
-      ],
-    },
-  };
-}
-
-function baseDataset(): Json {
-  return {
-    dataset: [
-      {
-        fides_key: '<instance_fides_key>',
-        name: 'Example',
-        collections: [
-          {
-            name: 'user',
-            fields: [
-              { name: 'id', data_categories: ['user.unique_id'], fidesops_meta: { primary_key: true, data_type: 'string' } },
-              { name: 'email', data_categories: ['user.contact.email'] },
-              { name: 'address', fields: [{ name: 'city', fides_meta: { data_type: 'string' } }] },
-            ],
-          },
-          { name: 'orders', fields: [{ name: 'id', fides_meta: { primary_key: true } }] },
-        ],
-      },
-    ],
-  };
-}
-
-const SECRETS = { domain: 'api.example.com', api_token: 'tok_SECRET_VALUE' };
-
-/** Sets (or with undefined, deletes) the value at a problem-style path such as `endpoints[0].requests.read.method`. */
-function set(root: Json, path: string, value: unknown): void {
-  const segments = path.match(/[^.[\]]+/g) ?? [];
-  const last = segments.pop() as string;
-  const parent = segments.reduce<Json>((node, segment) => node[segment] as Json, root);
-  if (value === undefined) delete parent[last];
-  else parent[last] = value;
-}
-
-interface Changes {
-  config?: Record<string, unknown>;
-  dataset?: Record<string, unknown>;
-  secrets?: Record<string, unknown>;
-}
-
-function filesWith(changes: Changes): ConnectionFiles {
-  const config = baseConfig();
-  const dataset = baseDataset();
-  for (const [path, value] of Object.entries(changes.config ?? {})) set(config.saas_config as Json, path, value);
-  for (const [path, value] of Object.entries(changes.dataset ?? {})) set((dataset.dataset as Json[])[0] as Json, path, value);
-  return { key: 'example_instance', saasConfig: config, dataset, secrets: changes.secrets ?? SECRETS };
-}
-
-function refusal(files: ConnectionFiles): DsrflowError {
-  try {
-    loadConnection(files);
-  } catch (err) {
-    expect(err).to.be.instanceOf(DsrflowError);
-    expect((err as DsrflowError).code).to.equal(ErrorCodes.CONNECTION_INVALID);
-    return err as DsrflowError;
-  }
-  throw new Error('expected the connection to be refused');
-}
-
-const problemsOf = (files: ConnectionFiles) => refusal(files).details as ValidationProblem[];
-
-const config = (path: string, message: string): ValidationProblem => ({ file: 'saas_config', path, message });
-const dataset = (path: string, message: string): ValidationProblem => ({ file: 'dataset', path, message });
-const secrets = (path: string, message: string): ValidationProblem => ({ file: 'secrets', path, message });
 
 describe('loadConnection', () => {
   it('loads a valid connection, replacing <instance_fides_key> and filling default secrets', () => {
     const loaded = loadConnection(filesWith({}));
     expect(loaded.saas_config.fides_key).to.equal('example_instance');
     expect(loaded.dataset.fides_key).to.equal('example_instance');
-    expect(loaded.saas_config.endpoints[1]?.requests.read?.param_values?.[0]?.references?.[0]?.dataset).to.equal(
+    expect((loaded.saas_config.endpoints[1]?.requests.read as any)?.param_values?.[0]?.references?.[0]?.dataset).to.equal(
       'example_instance',
     );
     expect(loaded.secrets).to.deep.equal({ ...SECRETS, page_size: 50 });
@@ -169,32 +53,9 @@ describe('loadConnection', () => {
         const text = JSON.stringify(loaded.dataset);
         expect(text).to.include('"fides_meta"');
         expect(text).not.to.include('fidesops_meta');
-        expect(loaded.saas_config.endpoints[0]?.requests.read?.async_config).to.deep.equal({ strategy: 'callback' });
+        expect((loaded.saas_config.endpoints[0]?.requests.read as any)?.async_config).to.deep.equal({ strategy: 'callback' });
       });
     }
-  });
-
-  it('refuses the 54 real connectors only for unsupported features or missing secrets', () => {
-    const names = readdirSync(new URL('config/', CONNECTORS)).map((file) => file.replace(/_config\.yml$/, ''));
-    expect(names).to.have.length(54);
-    const otherProblems = names.flatMap((name) => {
-      const files: ConnectionFiles = {
-        key: name,
-        saasConfig: read(`config/${name}_config.yml`),
-        dataset: read(`dataset/${name}_dataset.yml`),
-        secrets: {},
-        configFile: `${name}_config.yml`,
-        datasetFile: `${name}_dataset.yml`,
-      };
-      try {
-        loadConnection(files);
-        return [];
-      } catch (err) {
-        const problems = (err as DsrflowError).details as ValidationProblem[];
-        return problems.filter((p) => p.file !== 'secrets' && !/ (is|are) not supported yet$/.test(p.message));
-      }
-    });
-    expect(otherProblems).to.deep.equal([]);
   });
 
   describe('refuses, naming the path', () => {
@@ -202,12 +63,17 @@ describe('loadConnection', () => {
       {
         name: 'a wrong method',
         changes: { config: { 'endpoints[0].requests.read.method': 'FETCH' } },
-        expected: [config('endpoints[0].requests.read.method', 'must be one of GET, POST, PUT, PATCH, DELETE')],
+        expected: [config('endpoints[0].requests.read.method', 'must be one of GET, POST, PUT, PATCH, DELETE, OPTIONS, HEAD')],
       },
       {
-        name: 'a missing path',
+        name: 'a read without a path or an output',
         changes: { config: { 'endpoints[1].requests.read.path': undefined } },
-        expected: [config('endpoints[1].requests.read.path', 'is required')],
+        expected: [config('endpoints[1].requests.read', "must have a 'path' or an 'output'")],
+      },
+      {
+        name: 'an update without a path',
+        changes: { config: { 'endpoints[0].requests.update.path': undefined } },
+        expected: [config('endpoints[0].requests.update.path', 'is required')],
       },
       {
         name: 'a path not starting with /',
@@ -240,68 +106,72 @@ describe('loadConnection', () => {
         ],
       },
       {
-        name: 'a reference without direction',
-        changes: { config: { 'endpoints[1].requests.read.param_values[0].references[0].direction': undefined } },
-        expected: [
-          config(
-            'endpoints[1].requests.read.param_values[0].references[0]',
-            "references without direction 'from' are not supported yet",
-          ),
-        ],
-      },
-      {
-        name: 'an external reference',
+        name: 'an external reference without its secret',
         changes: { config: { 'endpoints[1].requests.read.param_values[0].references[0]': 'user_id_ref' } },
-        expected: [
-          config('endpoints[1].requests.read.param_values[0].references[0]', 'external_references are not supported yet'),
-        ],
+        expected: [secrets('user_id_ref', 'is required: a dataset reference this connector reads from')],
       },
       {
-        name: 'pagination',
+        name: 'an external reference secret with direction to',
+        changes: {
+          config: { 'endpoints[1].requests.read.param_values[0].references[0]': 'user_id_ref' },
+          secrets: { ...SECRETS, user_id_ref: { dataset: 'crm', field: 'people.id', direction: 'to' } },
+        },
+        expected: [secrets('user_id_ref', "references can only have a direction of 'from', found 'to'")],
+      },
+      {
+        name: 'offset pagination on a query param the request does not have',
         changes: {
           config: {
-            'endpoints[0].requests.read.pagination': { strategy: 'offset', configuration: { incremental_param: 'page' } },
+            'endpoints[0].requests.read.pagination': { strategy: 'offset', configuration: { incremental_param: 'page', increment_by: 1 } },
           },
         },
-        expected: [config('endpoints[0].requests.read.pagination', 'pagination is not supported yet')],
+        expected: [config('endpoints[0].requests.read.pagination.configuration.incremental_param', "query param 'page' not found in the request")],
       },
       {
-        name: 'a request_override, and only that',
+        name: 'a request_override that is not registered, and only that',
         changes: {
           config: {
             'endpoints[0].requests.read': { request_override: 'custom_read', param_values: [{ name: 'email', identity: 'email' }] },
           },
         },
-        expected: [config('endpoints[0].requests.read.request_override', 'request_override is not supported yet')],
+        expected: [config('endpoints[0].requests.read.request_override', "request_override 'custom_read' is not registered")],
       },
       {
-        name: 'a list of read requests',
-        changes: { config: { 'endpoints[1].requests.read': [{ method: 'GET', path: '/a' }] } },
-        expected: [config('endpoints[1].requests.read', 'multiple read requests are not supported yet')],
-      },
-      {
-        name: 'an endpoint ordering',
-        changes: { config: { 'endpoints[1].after': ['example_instance.user'] } },
-        expected: [config('endpoints[1].after', 'after is not supported yet')],
-      },
-      {
-        name: 'an authentication strategy other than bearer or basic',
+        name: 'read requests of one endpoint that disagree on grouped_inputs',
         changes: {
-          config: { 'client_config.authentication': { strategy: 'oauth2_client_credentials', configuration: {} } },
+          config: {
+            'endpoints[1].requests.read': [
+              { method: 'GET', path: '/a/<user_id>', grouped_inputs: ['user_id'], param_values: [{ name: 'user_id', references: [{ dataset: '<instance_fides_key>', field: 'user.id', direction: 'from' }] }] },
+              { method: 'GET', path: '/b' },
+            ],
+          },
         },
-        expected: [
-          config(
-            'client_config.authentication.strategy',
-            "authentication strategy 'oauth2_client_credentials' is not supported yet",
-          ),
-        ],
+        expected: [config('endpoints[1].requests.read', 'the grouped_inputs of every read request must be the same')],
       },
       {
-        name: 'an async_config strategy other than callback',
+        name: 'an endpoint ordering naming a collection that does not exist',
+        changes: { config: { 'endpoints[1].after': ['example_instance.customer'] } },
+        expected: [config('endpoints[1].after[0]', "names collection 'customer' which does not exist")],
+      },
+      {
+        name: 'an authentication strategy that is not registered',
+        changes: { config: { 'client_config.authentication': { strategy: 'heap', configuration: { username: '<domain>' } } } },
+        expected: [config('client_config.authentication.strategy', "authentication strategy 'heap' is not registered")],
+      },
+      {
+        name: 'a built-in authentication strategy without its configuration',
+        changes: { config: { 'client_config.authentication': { strategy: 'oauth2_client_credentials', configuration: {} } } },
+        expected: [config('client_config.authentication.configuration.token_request', 'is required')],
+      },
+      {
+        name: 'a polling async_config without its configuration',
         changes: { config: { 'endpoints[0].requests.read.async_config': { strategy: 'polling' } } },
-        expected: [
-          config('endpoints[0].requests.read.async_config.strategy', "async_config strategy 'polling' is not supported yet"),
-        ],
+        expected: [config('endpoints[0].requests.read.async_config.configuration', 'is required')],
+      },
+      {
+        name: 'an async_config strategy that does not exist',
+        changes: { config: { 'endpoints[0].requests.read.async_config': { strategy: 'webhook' } } },
+        expected: [config('endpoints[0].requests.read.async_config.strategy', "async_config strategy 'webhook' does not exist; it is one of callback, polling")],
       },
       {
         name: 'an unknown property',
@@ -347,7 +217,7 @@ describe('loadConnection', () => {
         name: '<masked_object_fields> in a read',
         changes: { config: { 'endpoints[0].requests.read.body': '{ <masked_object_fields> }' } },
         expected: [
-          config('endpoints[0].requests.read.body', '<masked_object_fields> is only filled for an update or delete request'),
+          config('endpoints[0].requests.read.body', '<masked_object_fields> is only filled for an update, delete or data_protection_request'),
         ],
       },
       {
@@ -378,16 +248,6 @@ describe('loadConnection', () => {
         ],
       },
       {
-        name: 'a reference to another dataset',
-        changes: { config: { 'endpoints[1].requests.read.param_values[0].references[0].dataset': 'other_shop' } },
-        expected: [
-          config(
-            'endpoints[1].requests.read.param_values[0].references[0].dataset',
-            "references to another dataset ('other_shop') are not supported yet",
-          ),
-        ],
-      },
-      {
         name: 'a fides_key mismatch',
         changes: { dataset: { fides_key: 'another_key' } },
         expected: [dataset('fides_key', "must equal the saas_config fides_key 'example_instance'")],
@@ -403,12 +263,12 @@ describe('loadConnection', () => {
         ],
       },
       {
-        name: 'a masking strategy override in the dataset',
+        name: 'a masking strategy override that does not exist',
         changes: { dataset: { 'collections[0].fields[0].fidesops_meta.masking_strategy_override': { strategy: 'x' } } },
         expected: [
           dataset(
-            'collections[0].fields[0].fidesops_meta.masking_strategy_override',
-            'masking_strategy_override is not supported yet',
+            'collections[0].fields[0].fidesops_meta.masking_strategy_override.strategy',
+            "masking strategy 'x' does not exist; it is one of null_rewrite, string_rewrite, hash, random_string_rewrite",
           ),
         ],
       },
@@ -441,12 +301,12 @@ describe('loadConnection', () => {
 
   it('formats the message as <file>: <path>: <message>, one per "; "', () => {
     const err = refusal({
-      ...filesWith({ config: { 'endpoints[0].requests.read.method': 'FETCH', 'endpoints[0].after': [] } }),
+      ...filesWith({ config: { 'endpoints[0].requests.read.method': 'FETCH', 'endpoints[0].after': ['user'] } }),
       configFile: 'saas_config.yml',
     });
     expect(err.message).to.equal(
-      'saas_config.yml: endpoints[0].requests.read.method: must be one of GET, POST, PUT, PATCH, DELETE; ' +
-        'saas_config.yml: endpoints[0].after: after is not supported yet',
+      'saas_config.yml: endpoints[0].requests.read.method: must be one of GET, POST, PUT, PATCH, DELETE, OPTIONS, HEAD; ' +
+        "saas_config.yml: endpoints[0].after[0]: must be '<dataset>.<collection>'",
     );
   });
 
@@ -461,7 +321,7 @@ describe('loadConnection', () => {
     const files = filesWith({});
     expect(problemsOf({ ...files, saasConfig: { config: {} }, dataset: { dataset: [] } })).to.deep.equal([
       config('(root)', "must have a 'saas_config' key"),
-      dataset('(root)', "'dataset' must be a list holding exactly one dataset"),
+      dataset('(root)', "'dataset' must be a list of datasets"),
     ]);
   });
 
@@ -482,7 +342,7 @@ describe('loadConnection', () => {
       filesWith({
         config: {
           'endpoints[0].requests.read.method': 'FETCH',
-          'endpoints[1].requests.read.grouped_inputs': ['user_id'],
+          'endpoints[1].requests.read.grouped_inputs': 'user_id',
           'client_config.protocol': 'ftp',
         },
         dataset: {
@@ -493,8 +353,8 @@ describe('loadConnection', () => {
     );
     expect(problems).to.deep.equal([
       config('client_config.protocol', 'must be one of http, https'),
-      config('endpoints[0].requests.read.method', 'must be one of GET, POST, PUT, PATCH, DELETE'),
-      config('endpoints[1].requests.read.grouped_inputs', 'grouped_inputs is not supported yet'),
+      config('endpoints[0].requests.read.method', 'must be one of GET, POST, PUT, PATCH, DELETE, OPTIONS, HEAD'),
+      config('endpoints[1].requests.read.grouped_inputs', 'must be a list'),
       dataset(
         'collections[0].fields[0].fidesops_meta.data_type',
         'must be one of string, integer, float, boolean, object_id, object, string[], integer[], float[], boolean[], object_id[], object[]',

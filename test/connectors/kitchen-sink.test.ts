@@ -1,0 +1,133 @@
+import { expect } from 'chai';
+import { connectorSuite, runRequest, shared } from './support/engine.ts';
+import { basic, sorted, type Received } from './support/vendor.ts';
+
+/**
+ * upstream's kitchen sink, fixtures/saas_example_config.yml with its dataset, end to end, beside the external example
+ * (saas_external_example_config.yml, whose dataset is the second one of the same dataset file) that its external
+ * reference points at: identity-chosen reads, a request-level client_config, connector_param placeholders in headers,
+ * grouped_inputs with an identity, `after`, a multiselect secret fanning out, `unpack`, ignore_errors, output templates
+ * (with and without a request), `<privacy_request_id>`, `<field_list>`, skip_processing.
+ *
+ * One collection, internal_information, fills its body from `<custom_privacy_request_fields.*>`: dsrflow's privacy
+ * requests carry no custom fields, so, exactly as upstream with a request that has none, its body cannot be filled
+ * and that task fails (and with it the privacy request); every other collection completes.
+ */
+
+const JANE = 'jane@example.com';
+const API = 'api.example.com';
+const EXT = 'ext.example.com';
+const BASIC = { authorization: basic('admin', 'secret-key') };
+const MEMBER = { id: 'h1', list_id: 'l1', email_address: JANE, merge_fields: { FNAME: 'Jane' } };
+const CUSTOMER = { id: 'cust_9', name: { first: 'Jane', last: 'Doe' }, created: '2020-01-01' };
+const USER = { id: 'u1', email: JANE, name: 'Jane', list_ids: ['L1', 'L2'] };
+const onApi = (r: Received) => r.host === API;
+const onExt = (r: Received) => r.host === EXT;
+
+describe('the kitchen sink (saas_example_config.yml), end to end', () => {
+  const suite = connectorSuite({
+    routes: (vendor) =>
+      vendor
+        .on('GET', `/3.0/customer_id_reference_table/${JANE}`, { json: { customer_id: 'cust_9' } }, onExt)
+        .on('GET', '/api/0/projects/', { json: [] }, onExt)
+        .on('GET', '/3.0/conversations', { json: { conversations: [{ id: 'c1', campaign_id: 'k1' }] } }, onApi)
+        .on('GET', '/3.0/conversations/c1/messages', { json: { conversation_messages: [{ id: 'm1', from_email: JANE, message: 'hi' }, { id: 'm2', from_email: 'bob@example.com' }] } })
+        .on('GET', '/3.0/search-members', { json: { exact_matches: { members: [MEMBER] } } })
+        .on('GET', '/v2/payment_methods', { json: [{ type: 'card', customer_name: 'Jane Doe' }] })
+        .on('GET', '/api/0/projects/', { json: [{ id: 'p1', slug: 'web', organization: { slug: 'acme' } }] }, onApi)
+        .on('GET', '/api/0/projects/acme/web/user-feedback/', { json: [USER] }, onApi)
+        .on('GET', '/v1/customers/cust_9', { json: CUSTOMER })
+        .on('GET', '/v1/cust_9/account', (r) => ({ json: r.query.account_type === 'checking' ? [{ name: 'Checking', site_id: 's1' }] : [] }))
+        .on('GET', '/v1/mailing_list/L1', { json: { list_id: 'L1', mailing_list_name: 'News' } })
+        .on('GET', '/v1/mailing_list/L2', { json: { list_id: 'L2', mailing_list_name: 'Offers' } })
+        .on('GET', '/v1/tickets', (r) => (r.query.status === 'open' ? { status: 404, json: { error: 'none open' } } : { json: [{ id: 't1', status: 'closed' }] }))
+        .on('GET', '/v1/partial_data', { json: [] })
+        .on('GET', '/v1/orders/s1', (r) => ({ json: r.query.status === 'open' ? [{ id: 1 }] : [] }))
+        .on('GET', '/v1/field_list_example', { json: [{ id: 5, customer_name: 'Jane Doe' }] })
+        .on('GET', '/v1/privacy_request/*', { json: { id: 'dm1' } }),
+    connect: async (engine) => {
+      await engine.connections.put({
+        key: 'saas_connector_external_example',
+        saasConfig: shared('fixtures/saas_external_example_config.yml'),
+        dataset: shared('fixtures/saas_example_dataset.yml'),
+        secrets: { domain: EXT, username: 'ext', api_key: 'ext-key' },
+      });
+      await suite.engine.connections.put({
+        key: 'saas_connector_example',
+        saasConfig: shared('fixtures/saas_example_config.yml'),
+        dataset: shared('fixtures/saas_example_dataset.yml'),
+        secrets: {
+          domain: API,
+          username: 'admin',
+          api_key: 'secret-key',
+          api_version: 'v2',
+          page_size: 10,
+          account_types: ['checking', 'savings'],
+          customer_id: { dataset: 'saas_connector_external_example', field: 'customer_id_reference_table.customer_id', direction: 'from' },
+        },
+      });
+    },
+  });
+
+  it('access: every collection but internal_information completes, with exactly these requests', async () => {
+    const run = await runRequest(suite.engine, { email: JANE }, 'default_access_policy');
+    const privacyRequestId = suite.vendor.received.find((r) => r.path.startsWith('/v1/privacy_request/'))!.path.split('/').at(-1);
+    expect(privacyRequestId).to.match(/^pri_/);
+    const api = (path: string, query: Record<string, string> = {}, headers: Record<string, string> = BASIC): Received => ({ method: 'GET', host: API, path, query, headers });
+    expect(sorted(suite.vendor.received)).to.deep.equal(
+      sorted([
+        { method: 'GET', host: EXT, path: `/3.0/customer_id_reference_table/${JANE}`, query: {}, headers: { authorization: basic('ext', 'ext-key') } },
+        { method: 'GET', host: EXT, path: '/api/0/projects/', query: {}, headers: { authorization: basic('ext', 'ext-key') } },
+        api('/3.0/conversations', { count: '1000', offset: '0' }),
+        api('/3.0/conversations/c1/messages'),
+        // The member read's own client_config authenticates with a bearer token; the phone read is left out (no phone).
+        api('/3.0/search-members', { query: JANE }, { authorization: 'Bearer secret-key' }),
+        api('/v2/payment_methods', { limit: '10', query: JANE }, { ...BASIC, 'content-type': 'application/json', 'on-behalf-of': JANE, token: 'Custom secret-key' }),
+        api('/api/0/projects/'),
+        api('/api/0/projects/acme/web/user-feedback/', { query: JANE }),
+        api('/v1/customers/cust_9'),
+        // account_types is a multiselect secret: one request per type; customer_name is a dict, spliced without braces.
+        api('/v1/cust_9/account', { account_type: 'checking', customer_name: '"first": "Jane", "last": "Doe"' }),
+        api('/v1/cust_9/account', { account_type: 'savings', customer_name: '"first": "Jane", "last": "Doe"' }),
+        // list_ids is a list: unpack sends one request per id.
+        api('/v1/mailing_list/L1'),
+        api('/v1/mailing_list/L2'),
+        api('/v1/tickets', { status: 'open' }),
+        api('/v1/tickets', { status: 'closed' }),
+        api(`/v1/privacy_request/${privacyRequestId}`),
+        api('/v1/partial_data'),
+        api('/v1/partial_data'),
+        api('/v1/orders/s1', { status: 'open' }),
+        api('/v1/orders/s1', { status: 'closed' }),
+        api('/v1/field_list_example', { query: 'id,customer_name,customer_email' }),
+      ]),
+    );
+    expect(run.status).to.equal('error');
+    expect(run.error).to.equal(
+      'access saas_connector_example:internal_information: the body of the read request of saas_connector_example:internal_information could not be filled: ' +
+        'no value for <custom_privacy_request_fields.last_name>, <custom_privacy_request_fields.subscriber_ids>, <custom_privacy_request_fields.account_ids>, <privacy_request.location>',
+    );
+    const failed = Object.entries(run.tasks).filter(([, task]) => task.status !== 'complete').map(([name, task]) => [name, task.status]);
+    expect(failed).to.deep.equal([['access|saas_connector_example:internal_information', 'error']]);
+    expect(Object.keys(run.tasks)).not.to.include('access|saas_connector_example:skipped_collection');
+
+    const results = run.results;
+    expect(results['saas_connector_example:messages']).to.deep.equal([{ id: 'm1', from_email: JANE, message: 'hi' }]);
+    expect(results['saas_connector_example:member']).to.deep.equal([MEMBER]);
+    expect(results['saas_connector_example:customer']).to.deep.equal([CUSTOMER]);
+    expect(results['saas_connector_example:field_list_example']).to.deep.equal([{ customer_name: 'Jane Doe' }]);
+    // Fields without a data category are read (and feed other collections) but left out of the access results.
+    expect(results['saas_connector_example:mailing_lists']).to.deep.equal([{}, {}]);
+    const rows = run.rows;
+    expect(rows['saas_connector_example:mailing_lists']).to.deep.equal([
+      { list_id: 'L1', mailing_list_name: 'News' },
+      { list_id: 'L2', mailing_list_name: 'Offers' },
+    ]);
+    // Output templates: a row made without a request, and rows reshaped (`<all_object_fields>` spliced in).
+    expect(rows['saas_connector_example:standalone_output_template']).to.deep.equal([{ email: JANE }]);
+    expect(rows['saas_connector_example:complex_template_example']).to.deep.equal([{ id: 1, status: 'open', site_id: 's1' }]);
+    expect(rows['saas_connector_example:accounts']).to.deep.equal([{ name: 'Checking', site_id: 's1' }]);
+    expect(rows['saas_connector_example:tickets']).to.deep.equal([{ id: 't1', status: 'closed' }]);
+    expect(rows['saas_connector_example:request_with_invalid_output_template']).to.deep.equal([]);
+  });
+});
