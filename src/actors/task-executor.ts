@@ -2,13 +2,14 @@ import { buildCollectionGraph } from '../graph/collection-graph.ts';
 import { findPolicy } from '../policies/policies.ts';
 import type { ReplyTokens } from '../callback/reply-token.ts';
 import type { RequestTaskEvent } from '../machines/request-task.machine.ts';
-import type { Row, TaskInput, TaskRecord } from '../persistence/records.ts';
+import type { Row, TaskRecord } from '../persistence/records.ts';
 import type { Store } from '../persistence/store.ts';
 import { runCollectionAccess, type CollectionRequestContext } from '../saas/collection-access.ts';
+import { collectionContext } from '../saas/collection-context.ts';
 import { runCollectionErasure } from '../saas/collection-erasure.ts';
 import type { HttpLimits } from '../saas/http-client.ts';
 import { isRetryable, retryDelayMs, type RetryPolicy } from './retry-policy.ts';
-import { lookupPath } from '../saas/placeholders.ts';
+import { pollingRequestOf, pollSubRequests, startPolling, type PollingRequest } from '../saas/polling.ts';
 
 /**
  * The work of a task in `in_processing`: gathers its inputs from the store, runs the collection's SaaS requests and
@@ -27,12 +28,20 @@ export interface CallbackTimeouts {
   heartbeatTimeoutMs?: number;
 }
 
+export interface PollingTimes {
+  /** How long a polling task waits between two checks of its sub-requests. */
+  intervalMs: number;
+  /** How long it polls before it fails. */
+  timeoutMs: number;
+}
+
 export interface TaskExecutorOptions {
   store: Store;
   tokens: ReplyTokens;
   /** The absolute URL third parties post callbacks to. */
   callbackUrl: string;
   callbackTimeouts: CallbackTimeouts;
+  polling: PollingTimes;
   retry: RetryPolicy;
   now: () => Date;
   random?: () => number;
@@ -44,19 +53,6 @@ interface AwaitingValues {
   heartbeatDeadline?: string;
   heartbeatTimeoutMs?: number;
   replyTo: { url: string; token: string };
-}
-
-function addValue(values: unknown[], seen: Set<string>, value: unknown): void {
-  if (value === undefined || value === null) return;
-  if (Array.isArray(value)) {
-    for (const item of value) addValue(values, seen, item);
-    return;
-  }
-  const key = JSON.stringify(value);
-  if (!seen.has(key)) {
-    seen.add(key);
-    values.push(value);
-  }
 }
 
 export class TaskExecutor {
@@ -114,16 +110,31 @@ export class TaskExecutor {
       const { deadline, heartbeatDeadline, heartbeatTimeoutMs } = awaitingValues();
       return { event: { type: 'AWAIT_CALLBACK', at: at(), requestsSent, deadline, heartbeatDeadline, heartbeatTimeoutMs } };
     };
-    const context: CollectionRequestContext = {
+    const context: CollectionRequestContext = await collectionContext({
+      store,
+      accessTask,
+      privacyRequest: request,
       connection,
-      collection: node.name,
-      address: node.address,
-      inputs: await this.#gatherInputs(accessTask?.inputs ?? []),
-      standard: { privacyRequestId: request.id, now: this.#options.now() },
+      node,
+      policy,
+      now: this.#options.now,
       replyTo: () => awaitingValues().replyTo,
       idempotencyKey: (index) => `dsrflow-${task.id}-${index}`,
       limits: this.#options.limits,
-    };
+    });
+
+    const endpoint = connection.saas_config.endpoints.find((e) => e.name === node.name);
+    const read = endpoint?.requests.read;
+    const polling = pollingRequestOf(
+      task.action_type === 'access' ? (Array.isArray(read) ? read[0] : read) : (endpoint?.requests.update ?? endpoint?.requests.delete),
+    );
+    if (polling) {
+      if (task.action_type === 'access' && !policy.accessResults) {
+        return { event: { type: 'SUCCEEDED', at: at(), rowCount: 0, message: 'Polling skipped: the policy returns no access results' }, rows: [] };
+      }
+      const rows = task.action_type === 'erasure' && task.access_task ? ((await store.getTaskRows(task.access_task)) ?? []) : [];
+      return this.#poll(task, context, polling, rows, at);
+    }
 
     if (task.action_type === 'access') {
       const outcome = await runCollectionAccess(context);
@@ -131,29 +142,34 @@ export class TaskExecutor {
       return { event: { type: 'SUCCEEDED', at: at(), rowCount: outcome.rows.length }, rows: outcome.rows };
     }
 
-    const outcome = await runCollectionErasure({
-      ...context,
-      fields: node.fields,
-      hasPrimaryKey: node.hasPrimaryKey,
-      rows: (task.access_task && (await store.getTaskRows(task.access_task))) || [],
-      erasureCategories: policy.erasureCategories ?? [],
-    });
+    const outcome = await runCollectionErasure(context, (task.access_task && (await store.getTaskRows(task.access_task))) || []);
     if (outcome.kind === 'awaiting') return awaitCallback(outcome.requestsSent);
     if (outcome.kind === 'skip') return { event: { type: 'SKIP', at: at(), reason: outcome.reason } };
     return { event: { type: 'SUCCEEDED', at: at(), rowsMasked: outcome.rowsMasked, message: outcome.message } };
   }
 
-  /** The values each param gets from upstream rows (identities come from the root's single row). */
-  async #gatherInputs(inputs: TaskInput[]): Promise<Record<string, unknown[]>> {
-    const gathered: Record<string, unknown[]> = {};
-    const seen: Record<string, Set<string>> = {};
-    const rowsByTask = new Map<string, Row[]>();
-    for (const input of inputs) {
-      if (!rowsByTask.has(input.from_task)) rowsByTask.set(input.from_task, (await this.#options.store.getTaskRows(input.from_task)) ?? []);
-      const values = (gathered[input.param] ??= []);
-      const keys = (seen[input.param] ??= new Set());
-      for (const row of rowsByTask.get(input.from_task) ?? []) addValue(values, keys, lookupPath(row, input.from_field));
+  /** A polling task: the initial requests on its first run, a check of its sub-requests on each later one. */
+  async #poll(task: TaskRecord, context: CollectionRequestContext, request: PollingRequest, rows: Row[], at: () => string): Promise<TaskOutcome> {
+    const action = task.action_type;
+    const { subRequests, rowsMasked = 0 } = task.snapshot.context;
+    const nextPollAt = () => new Date(this.#options.now().getTime() + this.#options.polling.intervalMs).toISOString();
+    if (!subRequests) {
+      const started = await startPolling(context, request, action, rows);
+      if (started.length === 0) return { event: { type: 'SUCCEEDED', at: at(), rowCount: 0, rowsMasked: action === 'erasure' ? 0 : undefined }, rows: [] };
+      const deadline = new Date(this.#options.now().getTime() + this.#options.polling.timeoutMs).toISOString();
+      return { event: { type: 'AWAIT_POLL', at: at(), subRequests: started, nextPollAt: nextPollAt(), deadline }, rows: [] };
     }
-    return gathered;
+    const polled = await pollSubRequests(context, request, action, subRequests);
+    const allRows = [...((await this.#options.store.getTaskRows(task.id)) ?? []), ...polled.rows];
+    const masked = rowsMasked + polled.rowsMasked;
+    if (polled.done) {
+      return action === 'access'
+        ? { event: { type: 'SUCCEEDED', at: at(), rowCount: allRows.length }, rows: allRows }
+        : { event: { type: 'SUCCEEDED', at: at(), rowsMasked: masked } };
+    }
+    return {
+      event: { type: 'AWAIT_POLL', at: at(), subRequests: polled.subRequests, nextPollAt: nextPollAt(), ...(action === 'erasure' ? { rowsMasked: masked } : {}) },
+      ...(action === 'access' ? { rows: allRows } : {}),
+    };
   }
 }

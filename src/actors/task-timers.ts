@@ -12,6 +12,10 @@ export function timersOf(taskId: string, snapshot: PersistedTaskSnapshot): Timer
     if (c.deadline) timers.push({ at: c.deadline, taskId, kind: 'deadline' });
     if (c.heartbeatDeadline) timers.push({ at: c.heartbeatDeadline, taskId, kind: 'heartbeat' });
   }
+  if (snapshot.value === 'polling') {
+    if (c.nextPollAt) timers.push({ at: c.nextPollAt, taskId, kind: 'poll' });
+    if (c.deadline) timers.push({ at: c.deadline, taskId, kind: 'deadline' });
+  }
   if (snapshot.value === 'pending' && c.retryAt) timers.push({ at: c.retryAt, taskId, kind: 'retry' });
   return timers;
 }

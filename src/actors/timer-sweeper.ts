@@ -4,6 +4,7 @@ import type { RequestTaskEvent } from '../machines/request-task.machine.ts';
 import type { TimerEntry } from '../persistence/records.ts';
 import type { Store } from '../persistence/store.ts';
 import type { TaskRunner } from './task-runner.ts';
+import { taskStatusOf } from './task-transition.ts';
 
 /**
  * Reads the store's timer index for what is due and tells each task: a passed deadline fails it, a due retry starts
@@ -20,15 +21,18 @@ export interface TimerSweeperOptions {
   log: Logger;
 }
 
-function eventFor(timer: TimerEntry, at: string): RequestTaskEvent {
+/** The event a due timer sends a task in `status`, or null when the task has moved on since. */
+function eventFor(timer: TimerEntry, status: string, at: string): RequestTaskEvent | null {
   switch (timer.kind) {
     case 'deadline':
-      return { type: 'DEADLINE_PASSED', at, error: `no callback before ${timer.at}` };
+      if (status === 'awaiting_callback') return { type: 'DEADLINE_PASSED', at, error: `no callback before ${timer.at}` };
+      return status === 'polling' ? { type: 'DEADLINE_PASSED', at, error: `polling timed out: no result before ${timer.at}` } : null;
     case 'heartbeat':
-      return { type: 'DEADLINE_PASSED', at, error: `no heartbeat or callback before ${timer.at}` };
+      return status === 'awaiting_callback' ? { type: 'DEADLINE_PASSED', at, error: `no heartbeat or callback before ${timer.at}` } : null;
     case 'retry':
+      return status === 'pending' ? { type: 'START', at } : null;
     case 'poll':
-      return { type: 'START', at };
+      return status === 'polling' ? { type: 'POLL_DUE', at } : null;
   }
 }
 
@@ -73,7 +77,8 @@ export class TimerSweeper {
 
   async #fire(timer: TimerEntry, at: string): Promise<void> {
     try {
-      await this.#o.runner.send(timer.taskId, eventFor(timer, at));
+      const { changed } = await this.#o.runner.decideAndSend(timer.taskId, (task) => eventFor(timer, taskStatusOf(task.snapshot), at));
+      if (!changed) await this.#o.store.commit([{ type: 'delTimer', timer }]);
     } catch (err) {
       // The task moved on (or is gone) since its timer was stored; its timer only needs forgetting.
       if (!isDsrflowError(err, ErrorCodes.TASK_EVENT_REJECTED) && !isDsrflowError(err, ErrorCodes.TASK_NOT_FOUND)) {

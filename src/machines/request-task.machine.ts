@@ -12,7 +12,13 @@ import { assign, setup } from 'xstate';
 
 export const REQUEST_TASK_MACHINE_VERSION = 2;
 
-export type TaskStatus = 'pending' | 'in_processing' | 'awaiting_callback' | 'complete' | 'error' | 'skipped';
+export type TaskStatus = 'pending' | 'in_processing' | 'awaiting_callback' | 'polling' | 'complete' | 'error' | 'skipped';
+
+/** One call of a polling request: the values to check its status with, and whether it has completed. */
+export interface PolledSubRequest {
+  values: Record<string, unknown>;
+  status: 'pending' | 'complete';
+}
 
 /** The callback that completed or failed the task, so that a replay of it can be recognised. */
 export interface AcceptedCallback {
@@ -39,6 +45,9 @@ export interface RequestTaskContext {
   lastHeartbeatAt?: string;
   progress?: string;
   acceptedCallback?: AcceptedCallback;
+  /** A polling task's sub-requests, and when it checks them next. */
+  subRequests?: PolledSubRequest[];
+  nextPollAt?: string;
   endedAt?: string;
   /** Access: rows the task produced. Erasure: rows the third party reported as masked. */
   rowCount?: number;
@@ -65,7 +74,9 @@ export type RequestTaskEvent =
   | { type: 'RETRY_LATER'; at: string; error: string; retryAt: string }
   | { type: 'UPSTREAM_FAILED'; at: string; error: string; upstreamTaskId: string }
   | { type: 'SKIP'; at: string; reason: string }
-  | { type: 'OPERATOR_RETRY'; at: string };
+  | { type: 'OPERATOR_RETRY'; at: string }
+  | { type: 'AWAIT_POLL'; at: string; subRequests: PolledSubRequest[]; nextPollAt: string; deadline?: string; rowsMasked?: number }
+  | { type: 'POLL_DUE'; at: string };
 
 type Of<T extends RequestTaskEvent['type']> = Extract<RequestTaskEvent, { type: T }>;
 
@@ -79,6 +90,8 @@ const RUN_STATE = {
   progress: undefined,
   requestsSent: undefined,
   acceptedCallback: undefined,
+  subRequests: undefined,
+  nextPollAt: undefined,
 } as const;
 
 export const requestTaskMachine = setup({
@@ -137,6 +150,16 @@ export const requestTaskMachine = setup({
       const e = event as Of<'RETRY_LATER'>;
       return { ...RUN_STATE, lastError: e.error, retryAt: e.retryAt };
     }),
+    recordPolling: assign(({ context, event }) => {
+      const e = event as Of<'AWAIT_POLL'>;
+      return {
+        subRequests: e.subRequests,
+        nextPollAt: e.nextPollAt,
+        deadline: e.deadline ?? context.deadline,
+        awaitingSince: context.awaitingSince ?? e.at,
+        rowsMasked: e.rowsMasked ?? context.rowsMasked,
+      };
+    }),
     recordSkip: assign(({ event }) => ({ endedAt: event.at, skipReason: (event as Of<'SKIP'>).reason })),
     clearEnding: assign({ ...RUN_STATE, endedAt: undefined, error: undefined, failedUpstreamTask: undefined, retryAt: undefined }),
     // Effects: implemented by the task runner, which performs them once the transition is stored.
@@ -168,7 +191,15 @@ export const requestTaskMachine = setup({
         HEARTBEAT: { actions: 'recordHeartbeat' },
         FAILED: { target: 'error', actions: 'recordFailure' },
         RETRY_LATER: { target: 'pending', actions: 'recordRetryLater' },
+        AWAIT_POLL: { target: 'polling', actions: 'recordPolling' },
         SKIP: { target: 'skipped', actions: 'recordSkip' },
+      },
+    },
+    // Waits for its next check; POLL_DUE runs the task again, which checks the stored sub-requests.
+    polling: {
+      on: {
+        POLL_DUE: { target: 'in_processing' },
+        DEADLINE_PASSED: { target: 'error', actions: 'recordFailure' },
       },
     },
     awaiting_callback: {

@@ -1,0 +1,88 @@
+import { expect } from 'chai';
+import type { RunningServer } from '../../src/server.ts';
+import type { Settings } from '../../src/config/settings.ts';
+import { api, readText, SHARED, startEngine, submit, tasksOf, tempDir, waitForStatus, waitForTask } from '../support/harness.ts';
+import { PollingVendor } from '../support/polling-vendor.ts';
+
+/** Fides' polling strategy with upstream's fixtures, against a loopback vendor. */
+
+const TOKEN = 'vendor-token';
+const ROWS = [{ id: 'u-1', system_id: 's-1', state: 'VA' }];
+
+describe('polling strategy', () => {
+  let dir: ReturnType<typeof tempDir>;
+  let engine: RunningServer;
+  let vendor: PollingVendor;
+
+  async function setUp(fixture: 'saas_async_polling' | 'example_async_polling', checksUntilDone: number, settings: Partial<Settings> = {}) {
+    dir = tempDir();
+    vendor = await new PollingVendor({ token: TOKEN, rows: ROWS, checksUntilDone }).start();
+    engine = await startEngine(dir.path, { pollingIntervalMs: 40, timerSweepIntervalMs: 20, ...settings });
+    const base = fixture === 'saas_async_polling' ? 'fixtures/saas_async_polling' : 'fixtures/async-integration/example_async_polling';
+    const res = await api(engine.url, 'PUT', `/api/v1/connection/${fixture}`, {
+      body: {
+        saas_config: readText(new URL(`${base}_config.yml`, SHARED)).replace('protocol: https', 'protocol: http'),
+        dataset: readText(new URL(`${base}_dataset.yml`, SHARED)),
+        secrets: { domain: vendor.domain, api_token: TOKEN },
+      },
+    });
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
+  }
+
+  afterEach(async () => {
+    await vendor?.close();
+    await engine?.close();
+    dir?.remove();
+  });
+
+  it('access: stores one sub-request per initial call, polls its status until completed, then fetches the result', async () => {
+    await setUp('saas_async_polling', 3);
+    const id = await submit(engine.url, 'jane@example.com');
+    const polling = await waitForTask(engine.url, id, 'saas_async_polling_config:user', 'access', 'polling');
+    expect(polling.deadline).to.be.a('string');
+    expect((await waitForStatus(engine.url, id, ['complete', 'error'])).status).to.equal('complete');
+    expect(vendor.to('GET', '/api/v1/user').map((c) => c.query)).to.deep.equal([{ query: 'jane@example.com' }]);
+    expect(vendor.to('GET', '/api/v1/user/status')).to.have.length(3);
+    expect(vendor.to('GET', '/api/v1/user/result')).to.have.length(1);
+    const results = (await api(engine.url, 'GET', `/api/v1/privacy-request/${id}/access-results`)).body;
+    expect(results).to.deep.equal({ 'saas_async_polling_config:user': ROWS });
+  });
+
+  it('erasure: one masking call per row, each polled at its own status path by correlation id; rows_masked counts them', async () => {
+    await setUp('saas_async_polling', 2);
+    const id = await submit(engine.url, 'jane@example.com', 'default_erasure_policy');
+    expect((await waitForStatus(engine.url, id, ['complete', 'error'])).status).to.equal('complete');
+    expect(vendor.to('DELETE', /^\/api\/v1\/user\//).map((c) => c.path)).to.deep.equal(['/api/v1/user/u-1']);
+    expect(vendor.to('GET', /^\/api\/v1\/user\/del-\d+\/status$/)).to.have.length(2);
+    const erasure = (await tasksOf(engine.url, id)).find((t) => t.action_type === 'erasure' && t.collection_address === 'saas_async_polling_config:user');
+    expect(erasure).to.include({ status: 'complete', rows_masked: 1 });
+  });
+
+  it('an erasure-only request does not run access polling', async () => {
+    await setUp('example_async_polling', 1);
+    const id = await submit(engine.url, 'jane@example.com', 'default_erasure_only_policy');
+    expect((await waitForStatus(engine.url, id, ['complete', 'error'])).status).to.equal('complete');
+    expect(vendor.to('GET', '/api/access-package')).to.have.length(0);
+    expect(vendor.to('DELETE', '/api/anonymize-user/jane@example.com')).to.have.length(1);
+    const access = (await tasksOf(engine.url, id)).find((t) => t.action_type === 'access' && t.collection_address === 'async_polling_example:user');
+    expect(access.message).to.equal('Polling skipped: the policy returns no access results');
+  });
+
+  it('resumes polling after a restart, from the stored sub-requests', async () => {
+    await setUp('saas_async_polling', 4, { pollingIntervalMs: 300 });
+    const id = await submit(engine.url, 'jane@example.com');
+    await waitForTask(engine.url, id, 'saas_async_polling_config:user', 'access', 'polling');
+    await engine.close();
+    engine = await startEngine(dir.path, { pollingIntervalMs: 30, timerSweepIntervalMs: 20 });
+    expect((await waitForStatus(engine.url, id, ['complete', 'error'])).status).to.equal('complete');
+    expect(vendor.to('GET', '/api/v1/user'), 'the initial request is not sent again').to.have.length(1);
+  });
+
+  it('fails a task that polls past the polling timeout', async () => {
+    await setUp('saas_async_polling', 1_000_000, { pollingTimeoutMs: 250 });
+    const id = await submit(engine.url, 'jane@example.com');
+    const polling = await waitForTask(engine.url, id, 'saas_async_polling_config:user', 'access', 'polling');
+    const failed = await waitForTask(engine.url, id, 'saas_async_polling_config:user', 'access', 'error');
+    expect(failed.error).to.equal(`polling timed out: no result before ${polling.deadline}`);
+  });
+});
