@@ -3,16 +3,19 @@ import type { Logger } from 'pino';
 import { Scheduler } from './actors/scheduler.ts';
 import { submitPrivacyRequests, type SubmissionResult } from './actors/submit-privacy-requests.ts';
 import { TaskExecutor } from './actors/task-executor.ts';
-import { TaskRunner, type TaskTransition } from './actors/task-runner.ts';
+import { TaskRunner, type EffectPerformer, type TaskTransition } from './actors/task-runner.ts';
 import { TimerSweeper } from './actors/timer-sweeper.ts';
 import { acceptCallback, type CallbackAnswer } from './callback/accept-callback.ts';
 import { ReplyTokens, type ReplyTokenClaims } from './callback/reply-token.ts';
 import type { Settings } from './config/settings.ts';
 import { DsrflowError, ErrorCodes } from './errors.ts';
-import type { PrivacyRequestRecord, Row, TaskHistoryEntry, TaskRecord } from './persistence/records.ts';
+import { observeOutgoing, type OutgoingRequest } from './metrics/outgoing-requests.ts';
+import type { ActionType, PrivacyRequestRecord, PrivacyRequestStatus, Row, TaskHistoryEntry, TaskRecord } from './persistence/records.ts';
 import type { Store } from './persistence/store.ts';
 import { ConnectionRegistry } from './saas/connection-registry.ts';
+import { loadOverrides } from './saas/overrides/load-overrides.ts';
 import { buildCollectionGraph } from './graph/collection-graph.ts';
+import { daysLeft } from './policies/due-dates.ts';
 import { filterRow, findPolicy } from './policies/policies.ts';
 import type { HttpLimits } from './saas/http-client.ts';
 
@@ -27,7 +30,17 @@ export interface EngineOptions {
   store: Store;
   settings: Pick<
     Settings,
-    'apiKey' | 'callbackSecret' | 'callbackTokenTtlSeconds' | 'callbackTimeoutMs' | 'callbackHeartbeatTimeoutMs' | 'retry' | 'timerSweepIntervalMs'
+    | 'apiKey'
+    | 'callbackSecret'
+    | 'callbackTokenTtlSeconds'
+    | 'callbackTimeoutMs'
+    | 'callbackHeartbeatTimeoutMs'
+    | 'retry'
+    | 'pollingIntervalMs'
+    | 'pollingTimeoutMs'
+    | 'timerSweepIntervalMs'
+    | 'dueDays'
+    | 'overridesDir'
   >;
   /** Base URL third parties reach this engine at, without a trailing slash. */
   publicUrl: string;
@@ -37,6 +50,16 @@ export interface EngineOptions {
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest();
+
+/** Which privacy requests `listPrivacyRequests` returns; every filter given must pass. */
+export interface PrivacyRequestFilter {
+  statuses?: PrivacyRequestStatus[];
+  /** true: only open requests past their due date; false: only requests that are not. */
+  overdue?: boolean;
+  /** Only open requests due within this many days, not yet overdue. */
+  dueWithinDays?: number;
+  limit: number;
+}
 
 export class Engine {
   readonly connections: ConnectionRegistry;
@@ -50,15 +73,20 @@ export class Engine {
   readonly #apiKeyHash: Buffer;
   readonly #now: () => Date;
   readonly #log: Logger;
+  readonly #outgoingLog: Logger;
+  readonly #outgoingListeners: ((request: OutgoingRequest) => void)[] = [];
+  readonly #dueDays: number;
 
   private constructor(options: EngineOptions, secrets: { callbackSecret: string; apiKeyHash: Buffer; generatedApiKey?: string }) {
     this.#store = options.store;
     this.#now = options.now ?? (() => new Date());
     this.#log = options.log;
+    this.#outgoingLog = options.log.child({ component: 'saas-http' });
+    this.#dueDays = options.settings.dueDays;
     this.#apiKeyHash = secrets.apiKeyHash;
     this.generatedApiKey = secrets.generatedApiKey;
     this.#tokens = new ReplyTokens({ secret: secrets.callbackSecret, ttlSeconds: options.settings.callbackTokenTtlSeconds, now: this.#now });
-    this.connections = new ConnectionRegistry(this.#store, this.#now);
+    this.connections = new ConnectionRegistry(this.#store, this.#now, options.httpLimits);
     this.#runner = new TaskRunner(this.#store, options.log.child({ component: 'task-runner' }));
     const executor = new TaskExecutor({
       store: this.#store,
@@ -66,11 +94,12 @@ export class Engine {
       callbackUrl: `${options.publicUrl}${CALLBACK_PATH}`,
       callbackTimeouts: { timeoutMs: options.settings.callbackTimeoutMs, heartbeatTimeoutMs: options.settings.callbackHeartbeatTimeoutMs },
       retry: options.settings.retry,
+      polling: { intervalMs: options.settings.pollingIntervalMs, timeoutMs: options.settings.pollingTimeoutMs },
       now: this.#now,
       limits: options.httpLimits,
     });
     this.#scheduler = new Scheduler({ store: this.#store, runner: this.#runner, executor, now: this.#now, log: options.log.child({ component: 'scheduler' }) });
-    this.#runner.performEffectsWith(this.#scheduler.perform);
+    this.#runner.performEffectsWith(this.#perform);
     this.#sweeper = new TimerSweeper({
       store: this.#store,
       runner: this.#runner,
@@ -83,6 +112,7 @@ export class Engine {
   /** Opens an engine on an open store, creating the callback secret and API key on first start. */
   static async create(options: EngineOptions): Promise<Engine> {
     const { store, settings } = options;
+    if (settings.overridesDir) await loadOverrides(settings.overridesDir);
     let callbackSecret = settings.callbackSecret ?? (await store.getSetting('callback_secret'));
     if (!callbackSecret) {
       callbackSecret = randomBytes(48).toString('base64url');
@@ -116,10 +146,10 @@ export class Engine {
     this.#sweeper.start();
   }
 
-  /** Stops sweeping and waits for every running effect to finish. */
-  async stop(): Promise<void> {
+  /** Stops sweeping and, unless told otherwise, waits for every running effect to finish. */
+  async stop({ waitForRunningWork = true } = {}): Promise<void> {
     await this.#sweeper.stop();
-    await this.#runner.idle();
+    if (waitForRunningWork) await this.#runner.idle();
   }
 
   /** Handles every deadline and retry due now (the sweep does this by itself every interval). */
@@ -143,7 +173,7 @@ export class Engine {
   }
 
   submitPrivacyRequests(body: unknown): Promise<SubmissionResult> {
-    return submitPrivacyRequests({ store: this.#store, now: this.#now, start: (id) => this.#scheduler.resume(id) }, body);
+    return submitPrivacyRequests({ store: this.#store, now: this.#now, start: (id) => this.#scheduler.resume(id), defaultDueDays: this.#dueDays }, body);
   }
 
   async getPrivacyRequest(id: string): Promise<PrivacyRequestRecord> {
@@ -192,6 +222,57 @@ export class Engine {
   acceptCallback(claims: ReplyTokenClaims, body: unknown): Promise<CallbackAnswer> {
     return acceptCallback({ store: this.#store, runner: this.#runner, now: this.#now }, claims, body);
   }
+
+  /** The engine's clock: due dates and days left count from it. */
+  now(): Date {
+    return this.#now();
+  }
+
+  /** Privacy requests passing `filter`, newest first: `total` counts them, `items` holds the first `filter.limit`. */
+  async listPrivacyRequests(filter: PrivacyRequestFilter): Promise<{ total: number; items: PrivacyRequestRecord[] }> {
+    const now = this.#now();
+    const matching = (await this.#store.listPrivacyRequests()).filter((request) => {
+      const left = daysLeft(request, now);
+      if (filter.statuses && !filter.statuses.includes(request.status)) return false;
+      if (filter.overdue !== undefined && (left !== null && left < 0) !== filter.overdue) return false;
+      return filter.dueWithinDays === undefined || (left !== null && left >= 0 && left < filter.dueWithinDays);
+    });
+    matching.sort((a, b) => b.created_at.localeCompare(a.created_at));
+    return { total: matching.length, items: matching.slice(0, filter.limit) };
+  }
+
+  /** How many privacy requests are in each status, and how many of their tasks are, per action and status. */
+  async statusCounts(): Promise<{ privacyRequests: Map<PrivacyRequestStatus, number>; tasks: { action: ActionType; status: string; count: number }[] }> {
+    const privacyRequests = new Map<PrivacyRequestStatus, number>();
+    const tasks = new Map<string, { action: ActionType; status: string; count: number }>();
+    for (const request of await this.#store.listPrivacyRequests()) {
+      privacyRequests.set(request.status, (privacyRequests.get(request.status) ?? 0) + 1);
+      for (const task of await this.#store.listTasks(request.id)) {
+        const key = `${task.action_type}:${task.snapshot.value}`;
+        const entry = tasks.get(key) ?? { action: task.action_type, status: task.snapshot.value, count: 0 };
+        tasks.set(key, { ...entry, count: entry.count + 1 });
+      }
+    }
+    return { privacyRequests, tasks: [...tasks.values()] };
+  }
+
+  /** Told of every request a task sent to a third party, once it ended; the path is the connector's template. */
+  onOutgoingRequest(listener: (request: OutgoingRequest) => void): void {
+    this.#outgoingListeners.push(listener);
+  }
+
+  /** Performs a task's effect; while a collection task runs, each request it sends is logged and told to listeners. */
+  readonly #perform: EffectPerformer = async (effect, task) => {
+    const connection = effect === 'executeTask' && task.connection_key ? await this.#store.getConnection(task.connection_key) : undefined;
+    if (!connection) return this.#scheduler.perform(effect, task);
+    const report = (request: OutgoingRequest) => {
+      const { durationMs, ...fields } = request;
+      const ms = Math.round(durationMs * 10) / 10;
+      this.#outgoingLog.info({ ...fields, duration_ms: ms, task_id: task.id, privacy_request_id: task.privacy_request_id }, 'outgoing request');
+      for (const listener of this.#outgoingListeners) listener(request);
+    };
+    return observeOutgoing({ connection, collection: task.collection_address, report }, () => this.#scheduler.perform(effect, task));
+  };
 
   /** Waits for every running effect (outgoing requests, downstream starts) to finish. */
   idle(): Promise<void> {

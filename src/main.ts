@@ -1,32 +1,7 @@
 import { parseArgs } from 'node:util';
-import { loadSettings } from './config/settings.ts';
-import { isDsrflowError } from './errors.ts';
-import { createLogger } from './log.ts';
-import { startServer } from './server.ts';
+import { serve } from './cli/serve.ts';
 
-/** `npm start`: dsrflow on an embedded LevelDB, configured by dsrflow.yaml and DSRFLOW_* variables. */
+/** `npm start`: the same start as `dsrflow serve` (src/cli/serve.ts). */
 
 const { values } = parseArgs({ options: { config: { type: 'string', short: 'c' } } });
-
-try {
-  const settings = loadSettings(process.env, values.config);
-  const log = createLogger(settings.logLevel);
-  const running = await startServer(settings, log);
-  if (running.engine.generatedApiKey) {
-    process.stdout.write(
-      `\nA new API key was generated for this data folder. It is shown this once; keep it:\n\n  ${running.engine.generatedApiKey}\n\n` +
-        `Send it as 'Authorization: Bearer <key>', or set DSRFLOW_API_KEY to choose your own.\n\n`,
-    );
-  }
-  log.info({ url: running.url, data_dir: settings.dataDir, connections: settings.connections.map((c) => c.key) }, 'dsrflow is listening');
-  const stop = async (signal: string) => {
-    log.info({ signal }, 'dsrflow is stopping');
-    await running.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-} catch (err) {
-  process.stderr.write(`dsrflow could not start: ${isDsrflowError(err) ? err.message : (err as Error).stack}\n`);
-  process.exit(1);
-}
+await serve(values.config);

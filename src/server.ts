@@ -18,10 +18,23 @@ export interface RunningServer {
   /** The base URL the server listens at, e.g. http://127.0.0.1:8080 */
   url: string;
   log: Logger;
-  close(): Promise<void>;
+  /**
+   * Stops listening, waits for running work and closes the store. With `waitForRunningWork: false` it stops as a crash
+   * would, leaving running work to fail against the closed store: tests of recovery use it.
+   */
+  close(options?: { waitForRunningWork?: boolean }): Promise<void>;
 }
 
-export async function startServer(settings: Settings, log: Logger = createLogger(settings.logLevel)): Promise<RunningServer> {
+export interface StartOptions {
+  /** The engine's clock; tests move it to reach deadlines and retry times. */
+  now?: () => Date;
+}
+
+export async function startServer(
+  settings: Settings,
+  log: Logger = createLogger(settings.logLevel),
+  options: StartOptions = {},
+): Promise<RunningServer> {
   const store: Store = new LevelStore(settings.dataDir);
   await store.open();
   let server: Server | undefined;
@@ -41,7 +54,7 @@ export async function startServer(settings: Settings, log: Logger = createLogger
     const { port } = server.address() as AddressInfo;
     const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
     const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
-    const engine = await Engine.create({ store, settings, publicUrl: settings.publicUrl ?? url, log });
+    const engine = await Engine.create({ store, settings, publicUrl: settings.publicUrl ?? url, log, now: options.now });
     for (const files of settings.connections) await engine.connections.put(files);
     handle = createApp(engine, { callbackBodyLimitBytes: settings.callbackBodyLimitBytes, log }).callback();
     await engine.start();
@@ -50,12 +63,12 @@ export async function startServer(settings: Settings, log: Logger = createLogger
       engine,
       url,
       log,
-      async close() {
+      async close({ waitForRunningWork = true } = {}) {
         await new Promise<void>((resolve) => {
           running.close(() => resolve());
           running.closeAllConnections();
         });
-        await engine.stop();
+        await engine.stop({ waitForRunningWork });
         await store.close();
       },
     };

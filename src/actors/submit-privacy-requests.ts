@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DsrflowError, ErrorCodes } from '../errors.ts';
 import { buildCollectionGraph } from '../graph/collection-graph.ts';
 import { buildTaskGraph } from '../graph/task-graph.ts';
+import { dueDateFor } from '../policies/due-dates.ts';
 import { findPolicy, POLICIES } from '../policies/policies.ts';
 import type { PrivacyRequestRecord, StoreOp } from '../persistence/records.ts';
 import type { Store } from '../persistence/store.ts';
@@ -23,6 +24,8 @@ export interface SubmissionDeps {
   now: () => Date;
   /** Starts a stored request: called after its commit. */
   start: (privacyRequestId: string) => Promise<void>;
+  /** Days to the due date for a policy that sets none. */
+  defaultDueDays: number;
 }
 
 function parseItem(item: unknown): { identity: Record<string, string>; policyKey: string } {
@@ -58,13 +61,15 @@ export async function submitPrivacyRequests(deps: SubmissionDeps, body: unknown)
       result.failed.push({ message: (err as Error).message, data: item });
       continue;
     }
-    const now = deps.now().toISOString();
+    const submittedAt = deps.now();
+    const now = submittedAt.toISOString();
     const request: PrivacyRequestRecord = {
       id: `pri_${randomUUID()}`,
       status: 'pending',
       policy_key: parsed.policyKey,
       identity: parsed.identity,
       created_at: now,
+      due_date: dueDateFor(findPolicy(parsed.policyKey)!, submittedAt, deps.defaultDueDays),
     };
     const graph = buildTaskGraph({
       privacyRequestId: request.id,

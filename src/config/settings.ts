@@ -28,9 +28,16 @@ export interface Settings {
   /** When set, how long a waiting task may go without a heartbeat or its callback. */
   callbackHeartbeatTimeoutMs?: number;
   retry: RetryPolicy;
+  /** How long a polling task waits between two checks, and how long it polls before it fails. */
+  pollingIntervalMs: number;
+  pollingTimeoutMs: number;
   /** How often the store's timer index is swept for deadlines and retries that are due. */
   timerSweepIntervalMs: number;
+  /** Days from submission to a privacy request's due date, for policies that set none. */
+  dueDays: number;
   logLevel: string;
+  /** The folder of request_override and authentication strategy modules (src/saas/overrides), when there is one. */
+  overridesDir?: string;
   connections: ConnectionFiles[];
 }
 
@@ -42,7 +49,10 @@ export const DEFAULT_SETTINGS: Settings = {
   callbackBodyLimitBytes: 10 * 1024 * 1024,
   callbackTimeoutMs: 7 * 86_400_000,
   retry: DEFAULT_RETRY_POLICY,
+  pollingIntervalMs: 3_600_000,
+  pollingTimeoutMs: 30 * 86_400_000,
   timerSweepIntervalMs: 1000,
+  dueDays: 30,
   logLevel: 'info',
   connections: [],
 };
@@ -65,7 +75,11 @@ const fileSchema = {
     task_retry_delay: { type: ['string', 'integer'] },
     task_retry_max_delay: { type: ['string', 'integer'] },
     timer_sweep_interval: { type: ['string', 'integer'] },
+    polling_interval: { type: ['string', 'integer'] },
+    polling_timeout: { type: ['string', 'integer'] },
+    due_days: { type: 'integer', minimum: 1, maximum: 3650 },
     log_level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+    overrides_dir: { type: 'string', minLength: 1 },
     connections: {
       type: 'array',
       items: {
@@ -100,7 +114,11 @@ const ENV = {
   DSRFLOW_TASK_RETRY_DELAY: 'task_retry_delay',
   DSRFLOW_TASK_RETRY_MAX_DELAY: 'task_retry_max_delay',
   DSRFLOW_TIMER_SWEEP_INTERVAL: 'timer_sweep_interval',
+  DSRFLOW_POLLING_INTERVAL: 'polling_interval',
+  DSRFLOW_POLLING_TIMEOUT: 'polling_timeout',
+  DSRFLOW_DUE_DAYS: 'due_days',
   DSRFLOW_LOG_LEVEL: 'log_level',
+  DSRFLOW_OVERRIDES_DIR: 'overrides_dir',
 } as const;
 
 const invalid = (where: string, message: string) => new DsrflowError(ErrorCodes.CONFIG_INVALID, `${where}: ${message}`);
@@ -205,6 +223,8 @@ export function loadSettings(env: NodeJS.ProcessEnv, configPath?: string, cwd = 
   const heartbeat = duration('callback_heartbeat_timeout');
   if (heartbeat !== undefined) settings.callbackHeartbeatTimeoutMs = heartbeat;
   settings.timerSweepIntervalMs = duration('timer_sweep_interval') ?? settings.timerSweepIntervalMs;
+  settings.pollingIntervalMs = duration('polling_interval') ?? settings.pollingIntervalMs;
+  settings.pollingTimeoutMs = duration('polling_timeout') ?? settings.pollingTimeoutMs;
   if (merged.task_retry_count !== undefined) {
     const count = Number(merged.task_retry_count);
     if (!Number.isInteger(count) || count < 0 || count > 100) throw invalid('task_retry_count', `'${merged.task_retry_count}' is not a whole number from 0 to 100`);
@@ -215,6 +235,14 @@ export function loadSettings(env: NodeJS.ProcessEnv, configPath?: string, cwd = 
     firstDelayMs: duration('task_retry_delay') ?? settings.retry.firstDelayMs,
     maxDelayMs: duration('task_retry_max_delay') ?? settings.retry.maxDelayMs,
   };
+  if (merged.due_days !== undefined) {
+    const days = Number(merged.due_days);
+    if (!Number.isInteger(days) || days < 1 || days > 3650) throw invalid('due_days', `'${merged.due_days}' is not a whole number of days from 1 to 3650`);
+    settings.dueDays = days;
+  }
   if (merged.log_level !== undefined) settings.logLevel = String(merged.log_level);
+  if (merged.overrides_dir !== undefined) {
+    settings.overridesDir = resolve(existsSync(path) && !env.DSRFLOW_OVERRIDES_DIR ? dirname(path) : cwd, String(merged.overrides_dir));
+  }
   return settings;
 }

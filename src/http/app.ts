@@ -4,12 +4,21 @@ import type { Logger } from 'pino';
 import type { Engine } from '../engine.ts';
 import { DsrflowError, ErrorCodes } from '../errors.ts';
 import { errorBoundary } from './error-boundary.ts';
+import { Metrics } from '../metrics/metrics.ts';
 import { requestLogging } from './request-logging.ts';
 import { requireApiKey } from './require-api-key.ts';
+import { accessPackageRoutes } from './routes/access-package.ts';
+import { connectionOAuthRoutes } from './routes/connection-oauth.ts';
+import { connectionValidateRoutes } from './routes/connection-validate.ts';
 import { connectionRoutes } from './routes/connections.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
 import { healthRoutes } from './routes/health.ts';
+import { metricsRoutes } from './routes/metrics.ts';
+import { openApiRoutes } from './routes/openapi.ts';
 import { privacyRequestRoutes } from './routes/privacy-requests.ts';
 import { requestTaskCallbackRoutes } from './routes/request-task-callback.ts';
+import { sessionRoutes } from './routes/session.ts';
+import { Sessions } from './session.ts';
 
 export interface AppOptions {
   callbackBodyLimitBytes: number;
@@ -24,14 +33,25 @@ const allowedMethods = {
 
 export function createApp(engine: Engine, options: AppOptions): Koa {
   const app = new Koa();
+  const metrics = new Metrics(engine);
+  const sessions = new Sessions();
   app.use(requestLogging(options.log));
+  app.use(metrics.countCallbacks);
   app.use(errorBoundary);
-  for (const router of [healthRoutes(), requestTaskCallbackRoutes(engine, options.callbackBodyLimitBytes)]) {
+  // Public, or checking the key themselves: the dashboard pages show the sign-in form instead of an error.
+  const open = [
+    healthRoutes(),
+    openApiRoutes(),
+    requestTaskCallbackRoutes(engine, options.callbackBodyLimitBytes),
+    sessionRoutes(engine, sessions),
+    dashboardRoutes(engine, sessions),
+  ];
+  for (const router of open) {
     app.use(router.routes()).use(router.allowedMethods(allowedMethods));
   }
   // The API key check must be registered before the routes it guards: router middleware runs in order.
-  const api = new Router().use(requireApiKey(engine));
-  for (const router of [connectionRoutes(engine), privacyRequestRoutes(engine)]) {
+  const api = new Router().use(requireApiKey(engine, sessions));
+  for (const router of [connectionRoutes(engine), connectionValidateRoutes(), connectionOAuthRoutes(engine), privacyRequestRoutes(engine), accessPackageRoutes(engine), metricsRoutes(metrics)]) {
     api.use(router.routes()).use(router.allowedMethods(allowedMethods));
   }
   app.use(api.routes()).use(api.allowedMethods(allowedMethods));

@@ -1,16 +1,20 @@
 import type { PrivacyRequestRecord, TaskRecord } from '../persistence/records.ts';
 import type { Connection } from '../saas/types.ts';
+import { daysLeft } from '../policies/due-dates.ts';
 
 /** What the API shows of stored records: fields listed one by one, secrets masked, internals left out. */
 
 export const MASK = '**********';
 
-export function privacyRequestView(r: PrivacyRequestRecord) {
+/** `now` is the engine's clock (`engine.now()`), which `days_left` counts from. */
+export function privacyRequestView(r: PrivacyRequestRecord, now: Date) {
   return {
     id: r.id,
     status: r.status,
     policy_key: r.policy_key,
     created_at: r.created_at,
+    due_date: r.due_date ?? null,
+    days_left: daysLeft(r, now),
     started_processing_at: r.started_processing_at ?? null,
     finished_processing_at: r.finished_processing_at ?? null,
     ...(r.error ? { error: r.error } : {}),

@@ -13,6 +13,11 @@ export interface PrivacyRequestRecord {
   policy_key: string;
   identity: Record<string, string>;
   created_at: string;
+  /**
+   * When the request must be answered by: submission plus the policy's due days, or the `due_days` setting. Absent on
+   * requests stored before due dates existed.
+   */
+  due_date?: string;
   started_processing_at?: string;
   finished_processing_at?: string;
   /** Why the request ended in error, in a sentence. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/config/settings.ts';
 import { createLogger } from '../../src/log.ts';
-import { startServer, type RunningServer } from '../../src/server.ts';
+import { startServer, type RunningServer, type StartOptions } from '../../src/server.ts';
 import { AsyncShopService, type AsyncShopOptions } from '../../fixtures/third-party/async-shop-service.ts';
 
 /** Real servers on loopback ports and real LevelDB in temporary folders, started the way users start dsrflow. */
@@ -21,7 +21,7 @@ export function tempDir(prefix = 'dsrflow-test-'): { path: string; remove: () =>
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-export async function startEngine(dataDir: string, overrides: Partial<Settings> = {}): Promise<RunningServer> {
+export async function startEngine(dataDir: string, overrides: Partial<Settings> = {}, options: StartOptions = {}): Promise<RunningServer> {
   const settings: Settings = {
     ...DEFAULT_SETTINGS,
     port: 0,
@@ -30,7 +30,7 @@ export async function startEngine(dataDir: string, overrides: Partial<Settings> 
     logLevel: process.env.DSRFLOW_TEST_LOG_LEVEL ?? 'silent',
     ...overrides,
   };
-  return startServer(settings, createLogger(settings.logLevel));
+  return startServer(settings, createLogger(settings.logLevel), options);
 }
 
 export async function startShop(options: Partial<AsyncShopOptions> = {}): Promise<AsyncShopService> {

@@ -1,0 +1,58 @@
+import { Router } from '@koa/router';
+import type { Context } from 'koa';
+import type { Engine } from '../../engine.ts';
+import { DsrflowError, ErrorCodes } from '../../errors.ts';
+import { sendPage } from '../dashboard/respond.ts';
+import { signInPage } from '../dashboard/sign-in-page.ts';
+import { SESSION_COOKIE, SESSION_TTL_MS, type Sessions } from '../session.ts';
+
+/** Signing in to the dashboard with the API key (a form post), and signing out. */
+
+const FORM_LIMIT_BYTES = 4096;
+
+async function readForm(ctx: Context): Promise<URLSearchParams> {
+  if (!ctx.is('application/x-www-form-urlencoded')) {
+    throw new DsrflowError(ErrorCodes.UNSUPPORTED_MEDIA_TYPE, 'the sign-in form must be sent as application/x-www-form-urlencoded');
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req) {
+    size += (chunk as Buffer).length;
+    if (size > FORM_LIMIT_BYTES) throw new DsrflowError(ErrorCodes.BODY_TOO_LARGE, `the sign-in form is larger than ${FORM_LIMIT_BYTES} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+}
+
+/**
+ * Sets the session cookie (null: clears it): out of scripts' reach, never sent with another site's requests, and only
+ * over TLS when the request came over TLS.
+ */
+function setSessionCookie(ctx: Context, id: string | null): void {
+  const maxAge = id === null ? undefined : SESSION_TTL_MS;
+  ctx.cookies.set(SESSION_COOKIE, id, { httpOnly: true, sameSite: 'strict', secure: ctx.secure, path: '/', maxAge, overwrite: true });
+}
+
+/** Where to go after signing in: a dashboard page, never another site. */
+const dashboardPath = (next: string | null) => (next && /^\/dashboard(?:[/?]|$)/.test(next) ? next : '/dashboard');
+
+export function sessionRoutes(engine: Engine, sessions: Sessions): Router {
+  return new Router({ prefix: '/dashboard' })
+    .post('/session', async (ctx) => {
+      const form = await readForm(ctx);
+      const next = dashboardPath(form.get('next'));
+      const key = form.get('api_key') ?? '';
+      if (key === '') return sendPage(ctx, 401, signInPage(next, { code: ErrorCodes.AUTH_MISSING, message: 'Enter the API key.' }));
+      if (!engine.isApiKey(key)) return sendPage(ctx, 401, signInPage(next, { code: ErrorCodes.AUTH_INVALID, message: 'That API key is not valid.' }));
+      setSessionCookie(ctx, sessions.create());
+      ctx.redirect(next);
+      ctx.status = 303;
+    })
+    .post('/sign-out', (ctx) => {
+      const id = ctx.cookies.get(SESSION_COOKIE);
+      if (id) sessions.end(id);
+      setSessionCookie(ctx, null);
+      ctx.redirect('/dashboard');
+      ctx.status = 303;
+    });
+}
