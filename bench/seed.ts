@@ -58,6 +58,8 @@ export async function seedAwaitingTasks(dataDir: string, count: number, secret: 
     }
   }
   await store.commit(ops);
+  // As an engine of this version would have left it: all its unfinished work is kept as pending work (none here).
+  await store.putSetting('pending_work_since', at);
   await store.close();
   return { tokens: issued };
 }

@@ -49,6 +49,9 @@ export interface EngineOptions {
   httpLimits?: HttpLimits;
 }
 
+/** Set once a data folder's unfinished work is all kept as pending work. */
+const PENDING_WORK_SETTING = 'pending_work_since';
+
 const sha256 = (text: string) => createHash('sha256').update(text).digest();
 
 /** Which privacy requests `listPrivacyRequests` returns; every filter given must pass. */
@@ -136,14 +139,25 @@ export class Engine {
   }
 
   /**
-   * Starts the work: picks up every privacy request a previous process left unfinished (tasks that were running run
-   * again, ready tasks start, waiting tasks keep waiting), then sweeps the timer index for due deadlines and retries.
+   * Starts the work: does again whatever work a previous process stored and had not finished (tasks that were running
+   * run again, ready tasks start, waiting tasks keep waiting, as nothing is owed them), then sweeps the timer index
+   * for due deadlines, polls and retries. It reads only the pending work, however many tasks are waiting.
    */
   async start(): Promise<void> {
-    const unfinished = (await this.#store.listPrivacyRequests()).filter((r) => r.status === 'pending' || r.status === 'in_processing');
-    for (const request of unfinished) await this.#scheduler.resume(request.id);
-    if (unfinished.length > 0) this.#log.info({ count: unfinished.length }, 'resumed unfinished privacy requests');
+    await this.#resumeStoredBeforePendingWork();
+    const pending = await this.#store.listPendingWork();
+    await this.#runner.redo(pending.filter((work) => work.task_id));
+    for (const work of pending.filter((w) => !w.task_id)) void this.#scheduler.redo(work);
+    if (pending.length > 0) this.#log.info({ count: pending.length }, 'redoing work left unfinished');
     this.#sweeper.start();
+  }
+
+  /** A data folder from before pending work was stored: every unfinished request is resumed from its tasks, once. */
+  async #resumeStoredBeforePendingWork(): Promise<void> {
+    if (await this.#store.getSetting(PENDING_WORK_SETTING)) return;
+    const unfinished = (await this.#store.listPrivacyRequestSummaries()).filter((r) => r.status === 'pending' || r.status === 'in_processing');
+    for (const request of unfinished) await this.#scheduler.resume(request.id);
+    await this.#store.putSetting(PENDING_WORK_SETTING, this.#now().toISOString());
   }
 
   /** Stops sweeping and, unless told otherwise, waits for every running effect to finish. */
@@ -173,7 +187,7 @@ export class Engine {
   }
 
   submitPrivacyRequests(body: unknown): Promise<SubmissionResult> {
-    return submitPrivacyRequests({ store: this.#store, now: this.#now, start: (id) => this.#scheduler.resume(id), defaultDueDays: this.#dueDays }, body);
+    return submitPrivacyRequests({ store: this.#store, now: this.#now, start: (id) => this.#scheduler.start(id), defaultDueDays: this.#dueDays }, body);
   }
 
   async getPrivacyRequest(id: string): Promise<PrivacyRequestRecord> {
@@ -231,29 +245,21 @@ export class Engine {
   /** Privacy requests passing `filter`, newest first: `total` counts them, `items` holds the first `filter.limit`. */
   async listPrivacyRequests(filter: PrivacyRequestFilter): Promise<{ total: number; items: PrivacyRequestRecord[] }> {
     const now = this.#now();
-    const matching = (await this.#store.listPrivacyRequests()).filter((request) => {
+    const matching = (await this.#store.listPrivacyRequestSummaries()).filter((request) => {
       const left = daysLeft(request, now);
       if (filter.statuses && !filter.statuses.includes(request.status)) return false;
       if (filter.overdue !== undefined && (left !== null && left < 0) !== filter.overdue) return false;
       return filter.dueWithinDays === undefined || (left !== null && left >= 0 && left < filter.dueWithinDays);
     });
-    matching.sort((a, b) => b.created_at.localeCompare(a.created_at));
-    return { total: matching.length, items: matching.slice(0, filter.limit) };
+    const items = await Promise.all(matching.slice(0, filter.limit).map((summary) => this.#store.getPrivacyRequest(summary.id)));
+    return { total: matching.length, items: items.filter((r): r is PrivacyRequestRecord => r !== undefined) };
   }
 
-  /** How many privacy requests are in each status, and how many of their tasks are, per action and status. */
+  /** How many privacy requests are in each status, and how many tasks are, per action and status. */
   async statusCounts(): Promise<{ privacyRequests: Map<PrivacyRequestStatus, number>; tasks: { action: ActionType; status: string; count: number }[] }> {
     const privacyRequests = new Map<PrivacyRequestStatus, number>();
-    const tasks = new Map<string, { action: ActionType; status: string; count: number }>();
-    for (const request of await this.#store.listPrivacyRequests()) {
-      privacyRequests.set(request.status, (privacyRequests.get(request.status) ?? 0) + 1);
-      for (const task of await this.#store.listTasks(request.id)) {
-        const key = `${task.action_type}:${task.snapshot.value}`;
-        const entry = tasks.get(key) ?? { action: task.action_type, status: task.snapshot.value, count: 0 };
-        tasks.set(key, { ...entry, count: entry.count + 1 });
-      }
-    }
-    return { privacyRequests, tasks: [...tasks.values()] };
+    for (const { status } of await this.#store.listPrivacyRequestSummaries()) privacyRequests.set(status, (privacyRequests.get(status) ?? 0) + 1);
+    return { privacyRequests, tasks: await this.#store.countTasks() };
   }
 
   /** Told of every request a task sent to a third party, once it ended; the path is the connector's template. */

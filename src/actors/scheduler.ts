@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { DsrflowError, isDsrflowError, ErrorCodes } from '../errors.ts';
-import type { PrivacyRequestRecord, TaskRecord } from '../persistence/records.ts';
+import type { PendingWork, PrivacyRequestRecord, TaskRecord } from '../persistence/records.ts';
 import type { Store } from '../persistence/store.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import type { TaskExecutor } from './task-executor.ts';
@@ -17,6 +17,10 @@ import { taskStatusOf, type TaskEffect } from './task-transition.ts';
 
 const ENDED = new Set(['complete', 'error', 'skipped']);
 const DONE = new Set(['complete', 'skipped']);
+
+/** The work a privacy request's submission stores with it: starting it. */
+export const startWorkFor = (privacyRequestId: string): PendingWork => ({ key: `${privacyRequestId}!start`, privacy_request_id: privacyRequestId, work: ['startPrivacyRequest'] });
+const retryWorkFor = (privacyRequestId: string): PendingWork => ({ key: `${privacyRequestId}!retry`, privacy_request_id: privacyRequestId, work: ['retryFailedTasks'] });
 
 export interface SchedulerOptions {
   store: Store;
@@ -47,7 +51,22 @@ export class Scheduler {
     }
   };
 
-  /** Moves a stored privacy request on from wherever it stands: used on submission and after a restart. */
+  /** Starts a privacy request whose submission was stored with its start work (`startWorkFor`). */
+  start(privacyRequestId: string): Promise<void> {
+    return this.#o.runner.track(startWorkFor(privacyRequestId), async () => (await this.resume(privacyRequestId), true));
+  }
+
+  /** After a restart: does a privacy request's own stored work (its start, or an operator's retry) again. */
+  redo(work: PendingWork): Promise<void> {
+    const id = work.privacy_request_id;
+    return this.#o.runner.track(work, async () => {
+      if (work.work.includes('retryFailedTasks')) await this.#retryFailedTasks(id);
+      else await this.resume(id);
+      return true;
+    });
+  }
+
+  /** Moves a stored privacy request on from wherever it stands: used on its start, and for data stored before pending work. */
   async resume(privacyRequestId: string): Promise<void> {
     const request = await this.#o.store.getPrivacyRequest(privacyRequestId);
     if (!request || request.status === 'complete' || request.status === 'error') return;
@@ -67,7 +86,10 @@ export class Scheduler {
     await this.#settle(privacyRequestId);
   }
 
-  /** Puts an errored privacy request back in processing, and its failed tasks back to pending, then resumes it. */
+  /**
+   * Puts an errored privacy request back in processing, stored with the work of retrying its failed tasks, then does
+   * that work: its failed tasks go back to pending, and it resumes.
+   */
   async retry(privacyRequestId: string): Promise<void> {
     await this.#requestLocks.run(privacyRequestId, async () => {
       const request = await this.#o.store.getPrivacyRequest(privacyRequestId);
@@ -79,11 +101,18 @@ export class Scheduler {
         );
       }
       const { error: _error, finished_processing_at: _finished, ...rest } = request;
-      await this.#o.store.commit([{ type: 'putPrivacyRequest', record: { ...rest, status: 'in_processing' } }]);
-      for (const task of await this.#o.store.listTasks(privacyRequestId)) {
-        if (taskStatusOf(task.snapshot) === 'error') await this.#o.runner.send(task.id, { type: 'OPERATOR_RETRY', at: this.#now() }, { by: 'operator' });
-      }
+      await this.#o.store.commit([
+        { type: 'putPrivacyRequest', record: { ...rest, status: 'in_processing' } },
+        { type: 'putPendingWork', work: retryWorkFor(privacyRequestId) },
+      ]);
     });
+    await this.#o.runner.track(retryWorkFor(privacyRequestId), async () => (await this.#retryFailedTasks(privacyRequestId), true));
+  }
+
+  async #retryFailedTasks(privacyRequestId: string): Promise<void> {
+    for (const task of await this.#o.store.listTasks(privacyRequestId)) {
+      if (taskStatusOf(task.snapshot) === 'error') await this.#o.runner.send(task.id, { type: 'OPERATOR_RETRY', at: this.#now() }, { by: 'operator' });
+    }
     await this.resume(privacyRequestId);
   }
 

@@ -6,6 +6,7 @@ import { dueDateFor } from '../policies/due-dates.ts';
 import { findPolicy, POLICIES } from '../policies/policies.ts';
 import type { PrivacyRequestRecord, StoreOp } from '../persistence/records.ts';
 import type { Store } from '../persistence/store.ts';
+import { startWorkFor } from './scheduler.ts';
 
 /**
  * Takes privacy requests in Fides' bulk shape. Each valid one gets its task graph, stored with the request in one
@@ -22,7 +23,7 @@ export interface SubmissionResult {
 export interface SubmissionDeps {
   store: Store;
   now: () => Date;
-  /** Starts a stored request: called after its commit. */
+  /** Starts a stored request: called after its commit, which holds its start work (`startWorkFor`). */
   start: (privacyRequestId: string) => Promise<void>;
   /** Days to the due date for a policy that sets none. */
   defaultDueDays: number;
@@ -53,48 +54,53 @@ export async function submitPrivacyRequests(deps: SubmissionDeps, body: unknown)
   }
   const result: SubmissionResult = { succeeded: [], failed: [] };
   const collections = buildCollectionGraph(await deps.store.listConnections());
+  const ops: StoreOp[] = [];
   for (const item of body) {
-    let parsed;
     try {
-      parsed = parseItem(item);
+      const { request, requestOps } = planRequest(parseItem(item), collections, deps);
+      ops.push(...requestOps);
+      result.succeeded.push(request);
     } catch (err) {
       result.failed.push({ message: (err as Error).message, data: item });
-      continue;
     }
-    const submittedAt = deps.now();
-    const now = submittedAt.toISOString();
-    const request: PrivacyRequestRecord = {
-      id: `pri_${randomUUID()}`,
-      status: 'pending',
-      policy_key: parsed.policyKey,
-      identity: parsed.identity,
-      created_at: now,
-      due_date: dueDateFor(findPolicy(parsed.policyKey)!, submittedAt, deps.defaultDueDays),
-    };
-    const graph = buildTaskGraph({
-      privacyRequestId: request.id,
-      identity: parsed.identity,
-      policy: findPolicy(parsed.policyKey)!,
-      collections,
-      now,
-      newTaskId: () => `tsk_${randomUUID()}`,
-    });
-    const ops: StoreOp[] = [
-      { type: 'putPrivacyRequest', record: request },
-      ...graph.tasks.flatMap((record): StoreOp[] => [
-        { type: 'putTask', record },
-        {
-          type: 'appendTaskHistory',
-          taskId: record.id,
-          entry: { revision: 0, at: now, event: 'CREATED', from: null, to: record.snapshot.value, by: 'engine', ...(record.snapshot.context.skipReason ? { note: record.snapshot.context.skipReason } : {}) },
-        },
-      ]),
-      { type: 'putTaskRows', taskId: graph.root.taskId, rows: graph.root.rows },
-    ];
-    await deps.store.commit(ops);
-    result.succeeded.push(request);
   }
-  for (const request of result.succeeded) await deps.start(request.id);
+  // Every request of the call in one commit: all of them are stored before any starts, or none is.
+  if (ops.length > 0) await deps.store.commit(ops);
+  await Promise.all(result.succeeded.map((request) => deps.start(request.id)));
   const started = await Promise.all(result.succeeded.map((r) => deps.store.getPrivacyRequest(r.id)));
   return { ...result, succeeded: started.map((r, i) => r ?? (result.succeeded[i] as PrivacyRequestRecord)) };
+}
+
+/** A privacy request and its task graph, as the ops that store them; throws when its graph cannot be built. */
+function planRequest(
+  parsed: { identity: Record<string, string>; policyKey: string },
+  collections: ReturnType<typeof buildCollectionGraph>,
+  deps: SubmissionDeps,
+): { request: PrivacyRequestRecord; requestOps: StoreOp[] } {
+  const submittedAt = deps.now();
+  const now = submittedAt.toISOString();
+  const policy = findPolicy(parsed.policyKey)!;
+  const request: PrivacyRequestRecord = {
+    id: `pri_${randomUUID()}`,
+    status: 'pending',
+    policy_key: parsed.policyKey,
+    identity: parsed.identity,
+    created_at: now,
+    due_date: dueDateFor(policy, submittedAt, deps.defaultDueDays),
+  };
+  const graph = buildTaskGraph({ privacyRequestId: request.id, identity: parsed.identity, policy, collections, now, newTaskId: () => `tsk_${randomUUID()}` });
+  const requestOps: StoreOp[] = [
+    { type: 'putPrivacyRequest', record: request },
+    ...graph.tasks.flatMap((record): StoreOp[] => [
+      { type: 'putTask', record },
+      {
+        type: 'appendTaskHistory',
+        taskId: record.id,
+        entry: { revision: 0, at: now, event: 'CREATED', from: null, to: record.snapshot.value, by: 'engine', ...(record.snapshot.context.skipReason ? { note: record.snapshot.context.skipReason } : {}) },
+      },
+    ]),
+    { type: 'putTaskRows', taskId: graph.root.taskId, rows: graph.root.rows },
+    { type: 'putPendingWork', work: startWorkFor(request.id) },
+  ];
+  return { request, requestOps };
 }

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { RequestTaskEvent, TaskStatus } from '../machines/request-task.machine.ts';
-import type { Actor, PrivacyRequestRecord, StoreOp, TaskRecord } from '../persistence/records.ts';
+import type { Actor, PendingWork, PrivacyRequestRecord, StoreOp, TaskRecord } from '../persistence/records.ts';
 import type { Store } from '../persistence/store.ts';
 import { DsrflowError, ErrorCodes } from '../errors.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
@@ -10,7 +10,8 @@ import { stepTask, taskStatusOf, type TaskEffect } from './task-transition.ts';
 /**
  * Rehydrates a task from its stored snapshot, applies one event, stores the new snapshot (with whatever else must be
  * stored with it, in one atomic commit), and only then performs the effects the transition named. No task lives in
- * memory between events.
+ * memory between events. The effects are stored as pending work in the transition's commit and deleted once done,
+ * so a restart redoes exactly the effects a crash cut short (`redo`).
  */
 
 export interface TaskTransition {
@@ -52,7 +53,7 @@ export class TaskRunner {
   readonly #store: Store;
   readonly #log: Logger;
   readonly #locks = new KeyedMutex();
-  readonly #inFlight = new Set<Promise<void>>();
+  readonly #inFlight = new Set<Promise<unknown>>();
   readonly #listeners: ((t: TaskTransition) => void)[] = [];
   #perform: EffectPerformer = async () => {};
 
@@ -79,7 +80,7 @@ export class TaskRunner {
   }
 
   async #transition(taskId: string, decide: DecideEvent | undefined, given: RequestTaskEvent | undefined, options: SendOptions) {
-    const { task, effects, changed } = await this.#locks.run(taskId, async () => {
+    const { task, pending, changed } = await this.#locks.run(taskId, async () => {
       const stored = await this.#store.getTask(taskId);
       if (!stored) throw new DsrflowError(ErrorCodes.TASK_NOT_FOUND, `No request task found with id '${taskId}'.`);
       let event = given;
@@ -88,11 +89,13 @@ export class TaskRunner {
         if (!request) throw new DsrflowError(ErrorCodes.PRIVACY_REQUEST_NOT_FOUND, `No privacy request found with id '${stored.privacy_request_id}'.`);
         event = decide(stored, request) ?? undefined;
       }
-      if (!event) return { task: stored, effects: [] as TaskEffect[], changed: false };
+      if (!event) return { task: stored, pending: undefined, changed: false };
       const step = stepTask(stored.snapshot, event);
       const next: TaskRecord = { ...stored, snapshot: step.snapshot, revision: stored.revision + 1, updated_at: event.at };
       const transition = { task: next, from: taskStatusOf(stored.snapshot), to: taskStatusOf(next.snapshot), event };
       const note = historyNote(event);
+      const pending: PendingWork | undefined =
+        step.effects.length > 0 ? { key: `${next.id}!${next.revision}`, privacy_request_id: next.privacy_request_id, task_id: next.id, work: step.effects } : undefined;
       await this.#store.commit([
         { type: 'putTask', record: next },
         {
@@ -102,25 +105,67 @@ export class TaskRunner {
         },
         ...timerChanges(timersOf(stored.id, stored.snapshot), timersOf(next.id, next.snapshot)),
         ...(options.alsoStore?.(next) ?? []),
+        ...(pending ? [{ type: 'putPendingWork', work: pending } as const] : []),
       ]);
       this.#log.info(
         { task_id: next.id, privacy_request_id: next.privacy_request_id, collection: next.collection_address, action: next.action_type, from: transition.from, to: transition.to },
         'request task transition',
       );
       for (const listener of this.#listeners) listener(transition);
-      return { task: next, effects: step.effects, changed: true };
+      return { task: next, pending, changed: true };
     });
-    for (const effect of effects) this.perform(effect, task);
+    if (pending) void this.track(pending, () => this.#performAll(pending.work as TaskEffect[], task));
     return { task, changed };
   }
 
-  /** Performs an effect in the background; failures are logged, and `idle()` waits for it. */
-  perform(effect: TaskEffect, task: TaskRecord): void {
-    const work = this.#perform(effect, task).catch((err: unknown) => {
-      this.#log.error({ err, task_id: task.id, effect }, 'request task effect failed');
+  /** Performs effects side by side; resolves true when every one succeeded, having logged those that failed. */
+  async #performAll(effects: TaskEffect[], task: TaskRecord): Promise<boolean> {
+    const results = await Promise.allSettled(effects.map((effect) => this.#perform(effect, task)));
+    results.forEach((result, i) => {
+      if (result.status === 'rejected') this.#log.error({ err: result.reason, task_id: task.id, effect: effects[i] }, 'request task effect failed');
     });
+    return results.every((r) => r.status === 'fulfilled');
+  }
+
+  /** Performs an effect in the background, not as stored pending work; failures are logged, and `idle()` waits for it. */
+  perform(effect: TaskEffect, task: TaskRecord): void {
+    const work: Promise<unknown> = this.#performAll([effect], task).finally(() => this.#inFlight.delete(work));
     this.#inFlight.add(work);
-    void work.finally(() => this.#inFlight.delete(work));
+  }
+
+  /**
+   * Runs stored pending work in the background (`idle()` waits for it). Once it succeeded, the work is deleted from
+   * the store; a failed one stays, for the next start to try again.
+   */
+  track(pending: PendingWork, run: () => Promise<boolean>): Promise<void> {
+    const work = run()
+      .then((done) => (done ? this.#store.commit([{ type: 'delPendingWork', key: pending.key }], { durable: false }) : undefined))
+      .catch((err: unknown) => this.#log.error({ err, work: pending.key }, 'pending work failed'))
+      .finally(() => this.#inFlight.delete(work));
+    this.#inFlight.add(work);
+    return work;
+  }
+
+  /**
+   * After a restart: performs the effects of stored transitions again, on each task as it is now. A task is executed
+   * only while it is still in_processing, and once however many of its transitions asked for it.
+   */
+  async redo(works: PendingWork[]): Promise<void> {
+    const executing = new Set<string>();
+    for (const pending of works) {
+      const task = pending.task_id ? await this.#store.getTask(pending.task_id) : undefined;
+      if (!task) {
+        await this.#store.commit([{ type: 'delPendingWork', key: pending.key }], { durable: false });
+        continue;
+      }
+      const effects = (pending.work as TaskEffect[]).filter((effect) => {
+        if (effect !== 'executeTask') return true;
+        if (taskStatusOf(task.snapshot) !== 'in_processing' || executing.has(task.id)) return false;
+        executing.add(task.id);
+        return true;
+      });
+      void this.track(pending, () => this.#performAll(effects, task));
+    }
   }
 
   /** Resolves once no effect is running. */

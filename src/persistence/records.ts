@@ -98,6 +98,27 @@ export interface TimerEntry {
   kind: TimerKind;
 }
 
+/**
+ * Work a commit leaves to do: the effects of a task's transition, or the start or retry of a privacy request. It is
+ * stored with the commit that makes it due and deleted once done, so that after a crash a scan of pending work is
+ * all it takes to finish what was cut short; every piece of it can safely run twice.
+ */
+export interface PendingWork {
+  /** `<task id>!<revision>` for a transition's effects, `<privacy request id>!<what>` for a request's own work. */
+  key: string;
+  privacy_request_id: string;
+  task_id?: string;
+  work: string[];
+}
+
+/** What lists and counts of privacy requests need, kept small so that scanning every request stays cheap. */
+export interface PrivacyRequestSummary {
+  id: string;
+  status: PrivacyRequestStatus;
+  created_at: string;
+  due_date?: string;
+}
+
 /** One change in an atomic commit. */
 export type StoreOp =
   | { type: 'putPrivacyRequest'; record: PrivacyRequestRecord }
@@ -105,4 +126,6 @@ export type StoreOp =
   | { type: 'putTaskRows'; taskId: string; rows: Row[] }
   | { type: 'appendTaskHistory'; taskId: string; entry: TaskHistoryEntry }
   | { type: 'putTimer'; timer: TimerEntry }
-  | { type: 'delTimer'; timer: TimerEntry };
+  | { type: 'delTimer'; timer: TimerEntry }
+  | { type: 'putPendingWork'; work: PendingWork }
+  | { type: 'delPendingWork'; key: string };

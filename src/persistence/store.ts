@@ -1,4 +1,15 @@
-import type { ConnectionRecord, PrivacyRequestRecord, Row, StoreOp, TaskHistoryEntry, TaskRecord, TimerEntry } from './records.ts';
+import type {
+  ActionType,
+  ConnectionRecord,
+  PendingWork,
+  PrivacyRequestRecord,
+  PrivacyRequestSummary,
+  Row,
+  StoreOp,
+  TaskHistoryEntry,
+  TaskRecord,
+  TimerEntry,
+} from './records.ts';
 
 /**
  * The persistence contract. The engine only ever talks to this interface; LevelDB implements it today, a
@@ -6,23 +17,31 @@ import type { ConnectionRecord, PrivacyRequestRecord, Row, StoreOp, TaskHistoryE
  * implementation runs.
  *
  * Contract:
- * - `commit(ops)` applies all ops atomically and durably (on disk, synced) before its promise resolves.
+ * - `commit(ops)` applies all ops atomically and durably (on disk, synced) before its promise resolves. With
+ *   `{durable: false}` the ops are still atomic and in order, but a crash may lose them (and only them, with any
+ *   later non-durable commit): for bookkeeping that is safe to redo, such as deleting pending work that was done.
  * - Reads after a resolved write see that write.
  * - Missing records read as `undefined`, never as an error.
  * - Records go in and come out as plain JSON: no identity is kept between a put and a get.
+ * - One writer per task: a task's next commit is not started before its last one resolved.
+ * - A task's graph (everything but snapshot, revision, updated_at and machine_version) is fixed by its first put;
+ *   later puts of it change only those.
  */
 export interface Store {
   open(): Promise<void>;
   close(): Promise<void>;
 
-  commit(ops: StoreOp[]): Promise<void>;
+  commit(ops: StoreOp[], options?: { durable?: boolean }): Promise<void>;
 
   getPrivacyRequest(id: string): Promise<PrivacyRequestRecord | undefined>;
-  listPrivacyRequests(): Promise<PrivacyRequestRecord[]>;
+  /** Every privacy request in short, newest first (by created_at, then id). */
+  listPrivacyRequestSummaries(): Promise<PrivacyRequestSummary[]>;
 
   getTask(id: string): Promise<TaskRecord | undefined>;
   /** Tasks of one privacy request, in the order they were created. */
   listTasks(privacyRequestId: string): Promise<TaskRecord[]>;
+  /** How many tasks there are in each action and status (statuses without tasks may be left out). */
+  countTasks(): Promise<{ action: ActionType; status: string; count: number }[]>;
   /** Rows stored for a task; `undefined` when none were ever stored. */
   getTaskRows(taskId: string): Promise<Row[] | undefined>;
   /** A task's history, oldest first. */
@@ -30,6 +49,8 @@ export interface Store {
 
   /** Timers due at or before `until`, soonest first, at most `limit`. */
   listDueTimers(until: string, limit: number): Promise<TimerEntry[]>;
+  /** Work left to do by commits so far, in key order. */
+  listPendingWork(): Promise<PendingWork[]>;
 
   getConnection(key: string): Promise<ConnectionRecord | undefined>;
   listConnections(): Promise<ConnectionRecord[]>;

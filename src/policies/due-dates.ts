@@ -14,7 +14,7 @@ export function dueDateFor(policy: Policy, submittedAt: Date, defaultDueDays: nu
 }
 
 /** Whole days until the due date, rounded down (negative once overdue); null for a complete request or one without. */
-export function daysLeft(request: PrivacyRequestRecord, now: Date): number | null {
+export function daysLeft(request: Pick<PrivacyRequestRecord, 'due_date' | 'status'>, now: Date): number | null {
   if (!request.due_date || request.status === 'complete') return null;
   return Math.floor((Date.parse(request.due_date) - now.getTime()) / DAY_MS);
 }

@@ -101,7 +101,7 @@ export function storeSuite({ name, factory }: StoreSuiteOptions): void {
       await store.commit([{ type: 'putPrivacyRequest', record: request('pr1') }]);
       await store.commit([{ type: 'putPrivacyRequest', record: request('pr1', 'complete') }]);
       expect((await store.getPrivacyRequest('pr1'))!.status).to.equal('complete');
-      expect(await store.listPrivacyRequests()).to.have.length(1);
+      expect(await store.listPrivacyRequestSummaries()).to.have.length(1);
     });
 
     it('lists the tasks of one privacy request in graph order, and only those', async () => {
@@ -116,9 +116,75 @@ export function storeSuite({ name, factory }: StoreSuiteOptions): void {
       expect((await store.listTasks('pr2')).map((t) => t.id)).to.deep.equal(['z']);
     });
 
-    it('lists privacy requests', async () => {
-      await store.commit([{ type: 'putPrivacyRequest', record: request('pr1') }, { type: 'putPrivacyRequest', record: request('pr2') }]);
-      expect((await store.listPrivacyRequests()).map((r) => r.id).sort()).to.deep.equal(['pr1', 'pr2']);
+    it('lists privacy requests in short, newest first, with their current status', async () => {
+      const at = (id: string, created_at: string, due_date?: string): PrivacyRequestRecord => ({ ...request(id), created_at, ...(due_date ? { due_date } : {}) });
+      await store.commit([
+        { type: 'putPrivacyRequest', record: at('pr1', '2026-01-01T00:00:00.000Z', '2026-01-31T00:00:00.000Z') },
+        { type: 'putPrivacyRequest', record: at('pr3', '2026-01-03T00:00:00.000Z') },
+        { type: 'putPrivacyRequest', record: at('pr2b', '2026-01-02T00:00:00.000Z') },
+        { type: 'putPrivacyRequest', record: at('pr2a', '2026-01-02T00:00:00.000Z') },
+      ]);
+      await store.commit([{ type: 'putPrivacyRequest', record: { ...at('pr1', '2026-01-01T00:00:00.000Z', '2026-01-31T00:00:00.000Z'), status: 'complete' } }]);
+      expect(await store.listPrivacyRequestSummaries()).to.deep.equal([
+        { id: 'pr3', status: 'pending', created_at: '2026-01-03T00:00:00.000Z' },
+        { id: 'pr2a', status: 'pending', created_at: '2026-01-02T00:00:00.000Z' },
+        { id: 'pr2b', status: 'pending', created_at: '2026-01-02T00:00:00.000Z' },
+        { id: 'pr1', status: 'complete', created_at: '2026-01-01T00:00:00.000Z', due_date: '2026-01-31T00:00:00.000Z' },
+      ]);
+    });
+
+    it("fixes a task's graph by its first put; later puts change its state", async () => {
+      const first = task('t1', 'pr1', 0);
+      await store.commit([{ type: 'putTask', record: first }]);
+      const later = { ...first, upstream: ['changed'], collection_address: 'ds:changed', revision: 3, updated_at: '2026-01-02T00:00:00.000Z', snapshot: { ...first.snapshot, value: 'complete' } };
+      await store.commit([{ type: 'putTask', record: later }]);
+      expect(await store.getTask('t1')).to.deep.equal({ ...first, revision: 3, updated_at: '2026-01-02T00:00:00.000Z', snapshot: later.snapshot });
+    });
+
+    it('counts tasks by action and current status', async () => {
+      const inState = (id: string, seq: number, value: string, action: 'access' | 'erasure' = 'access'): TaskRecord => {
+        const t = task(id, 'pr1', seq);
+        return { ...t, action_type: action, snapshot: { ...t.snapshot, value } };
+      };
+      await store.commit([
+        { type: 'putTask', record: inState('a', 0, 'pending') },
+        { type: 'putTask', record: inState('b', 1, 'pending') },
+        { type: 'putTask', record: inState('c', 2, 'pending', 'erasure') },
+      ]);
+      await store.commit([{ type: 'putTask', record: inState('a', 0, 'awaiting_callback') }]);
+      await store.commit([{ type: 'putTask', record: inState('a', 0, 'complete') }]);
+      const counts = (await store.countTasks()).filter((c) => c.count > 0).sort((x, y) => `${x.action}${x.status}`.localeCompare(`${y.action}${y.status}`));
+      expect(counts).to.deep.equal([
+        { action: 'access', status: 'complete', count: 1 },
+        { action: 'access', status: 'pending', count: 1 },
+        { action: 'erasure', status: 'pending', count: 1 },
+      ]);
+    });
+
+    it('keeps pending work until it is deleted, listing it in key order', async () => {
+      const work = (key: string) => ({ key, privacy_request_id: 'pr1', task_id: 't1', work: ['startReadyDownstream'] });
+      await store.commit([{ type: 'putPendingWork', work: work('t1!2') }, { type: 'putPendingWork', work: work('t1!10') }]);
+      await store.commit([{ type: 'putPendingWork', work: work('pr1!start') }]);
+      expect((await store.listPendingWork()).map((w) => w.key)).to.deep.equal(['pr1!start', 't1!10', 't1!2']);
+      expect((await store.listPendingWork())[0]).to.deep.equal(work('pr1!start'));
+      await store.commit([{ type: 'delPendingWork', key: 't1!10' }], { durable: false });
+      expect((await store.listPendingWork()).map((w) => w.key)).to.deep.equal(['pr1!start', 't1!2']);
+    });
+
+    it('applies concurrent commits each atomically, and every one is read back once resolved', async () => {
+      await Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          store.commit([
+            { type: 'putPrivacyRequest', record: request(`pr${i}`) },
+            { type: 'putTask', record: task(`t${i}`, `pr${i}`, 0) },
+          ], { durable: i % 2 === 0 }),
+        ),
+      );
+      for (let i = 0; i < 200; i++) {
+        expect(await store.getPrivacyRequest(`pr${i}`), `pr${i}`).to.deep.equal(request(`pr${i}`));
+        expect((await store.listTasks(`pr${i}`)).map((t) => t.id)).to.deep.equal([`t${i}`]);
+      }
+      expect(await store.listPrivacyRequestSummaries()).to.have.length(200);
     });
 
     it('puts, lists and deletes connections', async () => {
@@ -172,6 +238,7 @@ export function storeSuite({ name, factory }: StoreSuiteOptions): void {
     it('keeps everything across a close and a reopen', async function () {
       if (!reopen) this.skip();
       await store.commit([{ type: 'putPrivacyRequest', record: request('pr1') }, { type: 'putTask', record: task('t1', 'pr1', 0) }]);
+      await store.commit([{ type: 'putPendingWork', work: { key: 'pr1!start', privacy_request_id: 'pr1', work: ['startPrivacyRequest'] } }]);
       await store.putConnection(connection('c'));
       await store.putSetting('s', 'v');
       await store.close();
@@ -179,6 +246,8 @@ export function storeSuite({ name, factory }: StoreSuiteOptions): void {
       await store.open();
       expect(await store.getPrivacyRequest('pr1')).to.deep.equal(request('pr1'));
       expect((await store.listTasks('pr1')).map((t) => t.id)).to.deep.equal(['t1']);
+      expect((await store.listPendingWork()).map((w) => w.key)).to.deep.equal(['pr1!start']);
+      expect(await store.countTasks()).to.deep.equal([{ action: 'access', status: 'pending', count: 1 }]);
       expect(await store.getConnection('c')).to.deep.equal(connection('c'));
       expect(await store.getSetting('s')).to.equal('v');
     });

@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { Level } from 'level';
+import { newTaskSnapshot } from '../../src/actors/task-transition.ts';
 import { LevelStore } from '../../src/persistence/level-store.ts';
 import { MemoryStore } from '../../src/persistence/memory-store.ts';
 import { tempDir } from '../support/harness.ts';
@@ -29,6 +31,31 @@ describe('LevelStore, beyond the contract', () => {
       expect((err as Error).message).to.include('in use by another dsrflow process');
     } finally {
       await first.close();
+      dir.remove();
+    }
+  });
+});
+
+describe('LevelStore, upgrading a data folder', () => {
+  it('builds the request list and task status indexes for records written before they existed, once', async () => {
+    const dir = tempDir();
+    try {
+      // The layout of the first release: records only, as JSON, and no layout version in the settings.
+      const old = new Level<string, string>(dir.path);
+      const json = { valueEncoding: 'json' } as const;
+      await old.sublevel<string, object>('privacy-request', json).put('pr1', { id: 'pr1', status: 'in_processing', policy_key: 'p', identity: {}, created_at: '2026-01-01T00:00:00.000Z' });
+      await old.sublevel<string, object>('task', json).put('t1', { id: 't1', privacy_request_id: 'pr1', action_type: 'access', seq: 0, snapshot: { ...newTaskSnapshot('t1'), value: 'awaiting_callback' } });
+      await old.sublevel<string, string>('task-by-request', {}).put('pr1!0000000000', 't1');
+      await old.close();
+
+      const store = new LevelStore(dir.path);
+      await store.open();
+      expect(await store.listPrivacyRequestSummaries()).to.deep.equal([{ id: 'pr1', status: 'in_processing', created_at: '2026-01-01T00:00:00.000Z' }]);
+      expect(await store.countTasks()).to.deep.equal([{ action: 'access', status: 'awaiting_callback', count: 1 }]);
+      expect((await store.listTasks('pr1')).map((t) => t.id)).to.deep.equal(['t1']);
+      expect(await store.getSetting('store_layout_version')).to.equal('2');
+      await store.close();
+    } finally {
       dir.remove();
     }
   });
