@@ -3,13 +3,12 @@ import type { Logger } from 'pino';
 import { Scheduler } from './actors/scheduler.ts';
 import { submitPrivacyRequests, type SubmissionResult } from './actors/submit-privacy-requests.ts';
 import { TaskExecutor } from './actors/task-executor.ts';
-import { TaskRunner, type EffectPerformer, type TaskTransition } from './actors/task-runner.ts';
+import { TaskRunner, type TaskTransition } from './actors/task-runner.ts';
 import { TimerSweeper } from './actors/timer-sweeper.ts';
 import { acceptCallback, type CallbackAnswer } from './callback/accept-callback.ts';
 import { ReplyTokens, type ReplyTokenClaims } from './callback/reply-token.ts';
 import type { Settings } from './config/settings.ts';
 import { DsrflowError, ErrorCodes } from './errors.ts';
-import { observeOutgoing, type OutgoingRequest } from './metrics/outgoing-requests.ts';
 import type { ActionType, PrivacyRequestRecord, PrivacyRequestStatus, Row, TaskHistoryEntry, TaskRecord } from './persistence/records.ts';
 import type { Store } from './persistence/store.ts';
 import { ConnectionRegistry } from './saas/connection-registry.ts';
@@ -18,6 +17,7 @@ import { buildCollectionGraph } from './graph/collection-graph.ts';
 import { daysLeft } from './policies/due-dates.ts';
 import { filterRow, findPolicy } from './policies/policies.ts';
 import type { HttpLimits } from './saas/http-client.ts';
+import type { OutgoingRequest } from './saas/outgoing-request.ts';
 
 /**
  * The composition root of the engine: one store, one task runner, one scheduler, and the operations the HTTP API
@@ -89,7 +89,7 @@ export class Engine {
     this.#apiKeyHash = secrets.apiKeyHash;
     this.generatedApiKey = secrets.generatedApiKey;
     this.#tokens = new ReplyTokens({ secret: secrets.callbackSecret, ttlSeconds: options.settings.callbackTokenTtlSeconds, now: this.#now });
-    this.connections = new ConnectionRegistry(this.#store, this.#now, options.httpLimits);
+    this.connections = new ConnectionRegistry(this.#store, this.#now, options.httpLimits, (request) => this.#reportOutgoing(request));
     this.#runner = new TaskRunner(this.#store, options.log.child({ component: 'task-runner' }));
     const executor = new TaskExecutor({
       store: this.#store,
@@ -100,9 +100,10 @@ export class Engine {
       polling: { intervalMs: options.settings.pollingIntervalMs, timeoutMs: options.settings.pollingTimeoutMs },
       now: this.#now,
       limits: options.httpLimits,
+      observeOutgoing: (task, request) => this.#reportOutgoing(request, task),
     });
     this.#scheduler = new Scheduler({ store: this.#store, runner: this.#runner, executor, now: this.#now, log: options.log.child({ component: 'scheduler' }) });
-    this.#runner.performEffectsWith(this.#perform);
+    this.#runner.performEffectsWith(this.#scheduler.perform);
     this.#sweeper = new TimerSweeper({
       store: this.#store,
       runner: this.#runner,
@@ -262,23 +263,19 @@ export class Engine {
     return { privacyRequests, tasks: await this.#store.countTasks() };
   }
 
-  /** Told of every request a task sent to a third party, once it ended; the path is the connector's template. */
+  /** Told of every request sent to a third party, once it ended; the path is the connector's template. */
   onOutgoingRequest(listener: (request: OutgoingRequest) => void): void {
     this.#outgoingListeners.push(listener);
   }
 
-  /** Performs a task's effect; while a collection task runs, each request it sends is logged and told to listeners. */
-  readonly #perform: EffectPerformer = async (effect, task) => {
-    const connection = effect === 'executeTask' && task.connection_key ? await this.#store.getConnection(task.connection_key) : undefined;
-    if (!connection) return this.#scheduler.perform(effect, task);
-    const report = (request: OutgoingRequest) => {
-      const { durationMs, ...fields } = request;
-      const ms = Math.round(durationMs * 10) / 10;
-      this.#outgoingLog.info({ ...fields, duration_ms: ms, task_id: task.id, privacy_request_id: task.privacy_request_id }, 'outgoing request');
-      for (const listener of this.#outgoingListeners) listener(request);
-    };
-    return observeOutgoing({ connection, collection: task.collection_address, report }, () => this.#scheduler.perform(effect, task));
-  };
+  /** Logs a request sent to a third party, and tells the listeners. */
+  #reportOutgoing(request: OutgoingRequest, task?: TaskRecord): void {
+    const { durationMs, ...fields } = request;
+    const ms = Math.round(durationMs * 10) / 10;
+    const of = task ? { collection: task.collection_address, task_id: task.id, privacy_request_id: task.privacy_request_id } : {};
+    this.#outgoingLog.info({ ...fields, ...of, duration_ms: ms }, 'outgoing request');
+    for (const listener of this.#outgoingListeners) listener(request);
+  }
 
   /** Waits for every running effect (outgoing requests, downstream starts) to finish. */
   idle(): Promise<void> {

@@ -47,6 +47,8 @@ export class Scheduler {
       case 'failPendingDescendants':
         return this.#failDescendants(task);
       case 'settlePrivacyRequest':
+        // A task with a downstream task yet to end is not the last to end: that one settles the request.
+        if (await this.#anyOpen(task.downstream)) return;
         return this.#settle(task.privacy_request_id);
     }
   };
@@ -151,6 +153,14 @@ export class Scheduler {
     } catch (err) {
       if (!isDsrflowError(err, ErrorCodes.TASK_EVENT_REJECTED)) throw err;
     }
+  }
+
+  async #anyOpen(taskIds: string[]): Promise<boolean> {
+    for (const id of taskIds) {
+      const task = await this.#o.store.getTask(id);
+      if (task && !ENDED.has(taskStatusOf(task.snapshot))) return true;
+    }
+    return false;
   }
 
   async #settle(privacyRequestId: string): Promise<void> {

@@ -8,6 +8,7 @@ import { runCollectionAccess, type CollectionRequestContext } from '../saas/coll
 import { collectionContext } from '../saas/collection-context.ts';
 import { runCollectionErasure } from '../saas/collection-erasure.ts';
 import type { HttpLimits } from '../saas/http-client.ts';
+import type { OutgoingRequest } from '../saas/outgoing-request.ts';
 import { isRetryable, retryDelayMs, type RetryPolicy } from './retry-policy.ts';
 import { pollingRequestOf, pollSubRequests, startPolling, type PollingRequest } from '../saas/polling.ts';
 
@@ -46,6 +47,8 @@ export interface TaskExecutorOptions {
   now: () => Date;
   random?: () => number;
   limits?: HttpLimits;
+  /** Told of every request a task sends to a third party, when it ended. */
+  observeOutgoing?: (task: TaskRecord, request: OutgoingRequest) => void;
 }
 
 interface AwaitingValues {
@@ -121,6 +124,7 @@ export class TaskExecutor {
       replyTo: () => awaitingValues().replyTo,
       idempotencyKey: (index) => `dsrflow-${task.id}-${index}`,
       limits: this.#options.limits,
+      observe: this.#options.observeOutgoing && ((outgoing) => this.#options.observeOutgoing!(task, outgoing)),
     });
 
     const endpoint = connection.saas_config.endpoints.find((e) => e.name === node.name);

@@ -10,6 +10,7 @@ import type { Policy } from '../policies/policies.ts';
 import { storedTokens } from './auth/oauth-token-store.ts';
 import { ConnectorClient } from './connector-client.ts';
 import type { HttpLimits } from './http-client.ts';
+import type { OutgoingObserver } from './outgoing-request.ts';
 import { overrideRegistry, type OverrideRegistry } from './overrides/registry.ts';
 import type { ParamMap, StandardValues } from './param-maps.ts';
 import type { Connection } from './types.ts';
@@ -53,6 +54,7 @@ export interface CollectionContextOptions {
   replyTo: () => { url: string; token: string };
   idempotencyKey: (index: number) => string;
   limits?: HttpLimits;
+  observe?: OutgoingObserver;
 }
 
 /** `<field_list>`: the collection's top-level fields that have a data type (object parents count as objects). */
@@ -88,6 +90,7 @@ export async function collectionContext(o: CollectionContextOptions): Promise<Co
       limits: o.limits,
       now: o.now,
       idempotencyKey: o.idempotencyKey,
+      observe: o.observe,
     }),
     registry: overrideRegistry,
     accessRows: async (address) => {

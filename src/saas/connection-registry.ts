@@ -5,6 +5,7 @@ import type { OAuth2Configuration } from './auth/oauth2.ts';
 import { storedTokens } from './auth/oauth-token-store.ts';
 import { ConnectorClient } from './connector-client.ts';
 import type { HttpLimits } from './http-client.ts';
+import type { OutgoingObserver } from './outgoing-request.ts';
 import { loadConnection, type ConnectionFiles } from './load-connection.ts';
 import { overrideRegistry } from './overrides/registry.ts';
 import { collectionsOf, hasFieldPath } from './rules/rule-context.ts';
@@ -22,11 +23,13 @@ export class ConnectionRegistry {
   readonly #store: Store;
   readonly #now: () => Date;
   readonly #limits?: HttpLimits;
+  readonly #observe?: OutgoingObserver;
 
-  constructor(store: Store, now: () => Date, limits?: HttpLimits) {
+  constructor(store: Store, now: () => Date, limits?: HttpLimits, observe?: OutgoingObserver) {
     this.#store = store;
     this.#now = now;
     this.#limits = limits;
+    this.#observe = observe;
   }
 
   async put(files: ConnectionFiles): Promise<{ connection: Connection; created: boolean }> {
@@ -89,7 +92,7 @@ export class ConnectionRegistry {
     if (authentication?.strategy !== 'oauth2_authorization_code') {
       throw new DsrflowError(ErrorCodes.CONNECTION_INVALID, `connection '${key}' does not authenticate with oauth2_authorization_code`);
     }
-    const client = new ConnectorClient({ connection, registry: overrideRegistry, tokens: storedTokens(this.#store, key), limits: this.#limits, now: this.#now });
+    const client = new ConnectorClient({ connection, registry: overrideRegistry, tokens: storedTokens(this.#store, key), limits: this.#limits, now: this.#now, observe: this.#observe });
     return { connection, configuration: authentication.configuration as unknown as OAuth2Configuration, client };
   }
 

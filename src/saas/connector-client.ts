@@ -6,7 +6,8 @@
 import { authenticate } from './auth/index.ts';
 import { OAuthSession, type OAuthTokenStore } from './auth/oauth2.ts';
 import { formatBody } from './body-format.ts';
-import { DEFAULT_HTTP_LIMITS, SaasHttpError, send, type HttpLimits, type IncomingResponse } from './http-client.ts';
+import { DEFAULT_HTTP_LIMITS, SaasHttpError, send, type Attempt, type HttpLimits, type IncomingResponse } from './http-client.ts';
+import { pathForLogs, type OutgoingObserver } from './outgoing-request.ts';
 import type { OverrideClient, OverrideRequest } from './overrides/definitions.ts';
 import type { OverrideRegistry } from './overrides/registry.ts';
 import { limitsFor, rateLimiter } from './rate-limiter.ts';
@@ -22,6 +23,8 @@ export interface ConnectorClientOptions {
   now: () => Date;
   /** The Idempotency-Key of the n-th request sent (from 0); none when absent. */
   idempotencyKey?: (index: number) => string;
+  /** Told of every request sent, when it ended. */
+  observe?: OutgoingObserver;
 }
 
 export class ConnectorClient {
@@ -55,10 +58,18 @@ export class ConnectorClient {
       now: this.#o.now,
       sendTokenRequest: async (prepared, authentication, label) => {
         await authenticate(prepared, authentication, this.#authContext());
-        return send(prepared, this.#limits, { ignoreErrors: true, describe: label });
+        return send(prepared, this.#limits, { ignoreErrors: true, describe: label, onAttempt: this.#reporter(prepared, undefined) });
       },
     });
     return this.#oauth;
+  }
+
+  /** Reports each attempt at `prepared` to the observer, by the path template it was filled from. */
+  #reporter(prepared: PreparedRequest, template: string | undefined): ((attempt: Attempt) => void) | undefined {
+    const { observe, connection } = this.#o;
+    if (!observe) return undefined;
+    const path = pathForLogs(template, prepared.path);
+    return (attempt) => observe({ connection: connection.key, method: prepared.method, path, ...attempt });
   }
 
   #authContext() {
@@ -69,7 +80,7 @@ export class ConnectorClient {
    * Sends a prepared request of `request`, with its authentication, rate limits and ignore_errors. Its
    * Idempotency-Key is that of its position in the task, unless `options.idempotencyKey` names one.
    */
-  async send(prepared: PreparedRequest, request: SaasRequest, options: { idempotencyKey?: string } = {}): Promise<IncomingResponse> {
+  async send(prepared: PreparedRequest, request: SaasRequest, options: { idempotencyKey?: string; template?: string | null } = {}): Promise<IncomingResponse> {
     const { connection } = this.#o;
     await rateLimiter.acquire(connection.key, limitsFor(request.rate_limit_config, connection.saas_config.rate_limit_config));
     const outgoing: PreparedRequest = { ...prepared, headers: { ...prepared.headers }, query: [...prepared.query] };
@@ -78,7 +89,11 @@ export class ConnectorClient {
     const idempotencyKey = options.idempotencyKey ?? this.#o.idempotencyKey?.(index);
     if (idempotencyKey) outgoing.headers['idempotency-key'] = idempotencyKey;
     try {
-      return await send(outgoing, this.#limits, { ignoreErrors: request.ignore_errors, describe: `${prepared.method} ${(request.path ?? prepared.path).split('?')[0]}` });
+      return await send(outgoing, this.#limits, {
+        ignoreErrors: request.ignore_errors,
+        describe: `${prepared.method} ${(request.path ?? prepared.path).split('?')[0]}`,
+        onAttempt: this.#reporter(prepared, options.template === null ? undefined : request.path),
+      });
     } catch (err) {
       if (!(err instanceof SaasHttpError)) throw err;
       throw new SaasHttpError(redactSecrets(err.message, connection.secrets, await this.#o.tokens.load()), err.status);
@@ -98,7 +113,8 @@ export class ConnectorClient {
           headers,
           ...(request.body !== undefined ? { body: formatBody(headers, request.body) } : {}),
         };
-        const response = await this.send(prepared, { method: request.method, path: request.path, ignore_errors: request.ignoreErrors });
+        // An override's path is filled already: it is logged without its values.
+        const response = await this.send(prepared, { method: request.method, path: request.path, ignore_errors: request.ignoreErrors }, { template: null });
         return { ...response, json: () => JSON.parse(response.body) as unknown };
       },
     };

@@ -42,10 +42,13 @@ export interface IncomingResponse {
 export class SaasHttpError extends Error {
   override readonly name = 'SaasHttpError';
   readonly status?: number;
+  /** Why no answer came (e.g. ECONNREFUSED, UND_ERR_HEADERS_TIMEOUT), when none did. */
+  readonly code?: string;
 
-  constructor(message: string, status?: number) {
+  constructor(message: string, status?: number, code?: string) {
     super(message);
     this.status = status;
+    this.code = code;
   }
 }
 
@@ -56,10 +59,19 @@ export function isIgnored(status: number, ignore: IgnoreErrors): boolean {
   return ignore === true || (Array.isArray(ignore) && ignore.includes(status));
 }
 
+/** One attempt at a request, as it ended: its status, or why no answer came. */
+export interface Attempt {
+  status: number | null;
+  error?: string;
+  durationMs: number;
+}
+
 export interface SendOptions {
   ignoreErrors?: IgnoreErrors;
   /** Names the request in errors, best without its values, e.g. `GET /users/<user_id>`; default: method and path. */
   describe?: string;
+  /** Told of every attempt, retries included. */
+  onAttempt?: (attempt: Attempt) => void;
 }
 
 const agents = new Map<string, Agent>();
@@ -97,7 +109,8 @@ async function sendOnce(prepared: PreparedRequest, limits: HttpLimits, describe:
       bodyTimeout: limits.readTimeoutMs,
     });
   } catch (err) {
-    throw new SaasHttpError(`${describe} failed: ${(err as Error).message}`);
+    const { code, name } = err as { code?: string; name?: string };
+    throw new SaasHttpError(`${describe} failed: ${(err as Error).message}`, undefined, code ?? name ?? 'Error');
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -121,7 +134,16 @@ export async function send(prepared: PreparedRequest, limits: HttpLimits = DEFAU
   const retries = limits.retries ?? 3;
   const sleep = limits.sleep ?? defaultSleep;
   for (let attempt = 0; ; attempt++) {
-    const response = await sendOnce(prepared, limits, describe);
+    const started = performance.now();
+    let response: IncomingResponse;
+    try {
+      response = await sendOnce(prepared, limits, describe);
+    } catch (err) {
+      const { status, code } = err as SaasHttpError;
+      options.onAttempt?.({ status: status ?? null, ...(status ? {} : { error: code ?? 'Error' }), durationMs: performance.now() - started });
+      throw err;
+    }
+    options.onAttempt?.({ status: response.status, durationMs: performance.now() - started });
     if (response.status < 400) return response;
     const asked = retryAfterMs(response.headers['retry-after'], Date.now());
     const wait = asked === undefined ? (limits.retryDelayMs === undefined ? undefined : limits.retryDelayMs * 2 ** attempt) : Math.min(asked, limits.maxRetryAfterMs ?? 300_000);
