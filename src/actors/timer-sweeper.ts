@@ -40,6 +40,7 @@ export class TimerSweeper {
   readonly #o: TimerSweeperOptions;
   #interval?: NodeJS.Timeout;
   #running?: Promise<number>;
+  #queued?: Promise<number>;
 
   constructor(options: TimerSweeperOptions) {
     this.#o = options;
@@ -53,12 +54,23 @@ export class TimerSweeper {
 
   async stop(): Promise<void> {
     clearInterval(this.#interval);
-    await this.#running;
+    await (this.#queued ?? this.#running);
   }
 
-  /** Handles every timer due now; a sweep already running is awaited rather than doubled. Resolves with the count. */
+  /**
+   * Handles every timer due now; resolves with the count. A sweep asked for while one runs follows it (the running one
+   * may have read the clock before the caller's timers were due); callers asking meanwhile share that one.
+   */
   sweep(): Promise<number> {
-    this.#running ??= this.#sweepDue().finally(() => (this.#running = undefined));
+    if (this.#running) {
+      const again = () => {
+        this.#queued = undefined;
+        return this.sweep();
+      };
+      this.#queued ??= this.#running.then(again, again);
+      return this.#queued;
+    }
+    this.#running = this.#sweepDue().finally(() => (this.#running = undefined));
     return this.#running;
   }
 

@@ -71,6 +71,24 @@ describe('callback semantics', function () {
       const failed = await waitForTask(engine.url, id, 'shop:user', 'access', 'error');
       expect(failed.error).to.equal(`no callback before ${user.deadline}`);
     });
+
+    it('a sweep asked for while another runs handles the deadlines due when it was asked for', async () => {
+      let offsetMs = 0;
+      dir = tempDir();
+      engine = await startEngine(dir.path, { callbackTimeoutMs: 60_000, timerSweepIntervalMs: 3_600_000 }, { now: () => new Date(Date.now() + offsetMs) });
+      const shop = await startShop({ users: USERS, orders: ORDERS, callbackDelayMs: false });
+      shops.push(shop);
+      await putShopConnection(engine.url, shop);
+      const id = await submit(engine.url, JANE);
+      await waitForTask(engine.url, id, 'shop:user', 'access', 'awaiting_callback');
+      // The first sweep reads the clock at once, before the deadline is due; the second is asked for after it is.
+      const first = engine.engine.sweepTimers();
+      offsetMs = 61_000;
+      const second = engine.engine.sweepTimers();
+      expect(await first).to.equal(0);
+      expect(await second).to.equal(1);
+      expect((await waitForTask(engine.url, id, 'shop:user', 'access', 'error')).error).to.match(/^no callback before /);
+    });
   });
 
   describe('heartbeat', () => {
