@@ -40,10 +40,14 @@ function toPersisted(snapshot: { value: unknown; context: RequestTaskContext; st
   return JSON.parse(JSON.stringify(requestTaskMachine.getPersistedSnapshot(snapshot as never))) as PersistedTaskSnapshot;
 }
 
+// The initial state depends on nothing but the task id, which only its context holds: computed once, then copied.
+const initialJson = JSON.stringify(toPersisted(requestTaskMachine.getInitialSnapshot(scope, { taskId: '' })));
+takeEffects();
+
 export function newTaskSnapshot(taskId: string, state: 'pending' | 'complete' | 'skipped' = 'pending', extra: Partial<RequestTaskContext> = {}): PersistedTaskSnapshot {
-  const initial = requestTaskMachine.getInitialSnapshot(scope, { taskId });
-  takeEffects();
-  if (state === 'pending' && Object.keys(extra).length === 0) return toPersisted(initial);
+  const initial = JSON.parse(initialJson) as PersistedTaskSnapshot;
+  initial.context.taskId = taskId;
+  if (state === 'pending' && Object.keys(extra).length === 0) return initial;
   return toPersisted(requestTaskMachine.resolveState({ value: state, context: { ...initial.context, ...extra } }));
 }
 
