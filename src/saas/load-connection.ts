@@ -1,12 +1,13 @@
 /**
  * Loads a connection from its SaaS config, dataset and secrets, and validates all three together: JSON Schemas
- * (./schemas), then the rules beyond shape (./rules). Every problem found is reported at once.
+ * (./schemas), then the rules beyond shape (./rules). Every problem found is reported at once: a file that fails its
+ * schema is still checked by the rules that need no valid shape (names not registered, names used twice).
  */
 import { LineCounter, parseDocument } from 'yaml';
 import { DsrflowError, ErrorCodes } from '../errors.ts';
 import { overrideRegistry, type OverrideRegistry } from './overrides/registry.ts';
-import { checkConfig } from './rules/config-rules.ts';
-import { checkDataset } from './rules/dataset-rules.ts';
+import { checkConfig, checkInvalidConfig } from './rules/config-rules.ts';
+import { checkDataset, checkInvalidDataset } from './rules/dataset-rules.ts';
 import { checkSecrets } from './rules/secrets-rules.ts';
 import { datasetSchema } from './schemas/dataset.schema.ts';
 import { saasConfigSchema } from './schemas/saas-config.schema.ts';
@@ -71,7 +72,7 @@ function parseFile(content: string | object, key: string, file: string, problems
   return typeof root === 'object' && root !== null && !Array.isArray(root) ? (root as Root) : {};
 }
 
-function readConfig(files: ConnectionFiles, file: string, problems: ValidationProblem[]): SaasConfig | undefined {
+function readConfig(files: ConnectionFiles, file: string, registry: OverrideRegistry, problems: ValidationProblem[]): SaasConfig | undefined {
   const root = parseFile(files.saasConfig, files.key, file, problems);
   if (!root) return undefined;
   if (!('saas_config' in root)) {
@@ -80,8 +81,12 @@ function readConfig(files: ConnectionFiles, file: string, problems: ValidationPr
   }
   const schemaProblems = validateConfig(root.saas_config, file);
   problems.push(...schemaProblems);
-  return schemaProblems.length === 0 ? (root.saas_config as SaasConfig) : undefined;
+  if (schemaProblems.length === 0) return root.saas_config as SaasConfig;
+  if (isMapping(root.saas_config)) problems.push(...checkInvalidConfig(root.saas_config, file, registry));
+  return undefined;
 }
+
+const isMapping = (value: unknown): value is Root => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 function readDataset(content: string | object, key: string, fidesKey: string | undefined, file: string, problems: ValidationProblem[]): Dataset | undefined {
   const root = parseFile(content, key, file, problems);
@@ -97,7 +102,10 @@ function readDataset(content: string | object, key: string, fidesKey: string | u
   const chosen: unknown = root.dataset.find((d) => (d as Root | null)?.fides_key === fidesKey) ?? root.dataset[0];
   const schemaProblems = validateDataset(chosen, file);
   problems.push(...schemaProblems);
-  if (schemaProblems.length > 0) return undefined;
+  if (schemaProblems.length > 0) {
+    problems.push(...checkInvalidDataset(chosen, file));
+    return undefined;
+  }
   const dataset = normaliseDataset(chosen as Root);
   const ruleProblems = checkDataset(dataset, file);
   problems.push(...ruleProblems);
@@ -127,7 +135,7 @@ export function validateConnection(files: ConnectionFiles, registry: OverrideReg
   const datasetProblems: ValidationProblem[] = [];
   let secretsProblems: ValidationProblem[] = [];
 
-  const config = readConfig(files, configFile, configProblems);
+  const config = readConfig(files, configFile, registry, configProblems);
   const dataset = files.dataset === undefined ? undefined : readDataset(files.dataset, files.key, config?.fides_key, datasetFile, datasetProblems);
   let secrets: Secrets = {};
   if (config) {

@@ -39,6 +39,7 @@ describe('connection validate and OAuth2 routes', () => {
       { file: 'saas_config', path: 'test_request', message: 'is required' },
       { file: 'saas_config', path: 'client_config.authentication.configuration.token', message: 'is required' },
       { file: 'saas_config', path: 'client_config.authentication.configuration.password', message: "unknown property 'password'" },
+      { file: 'saas_config', path: 'endpoints[0].requests.read.request_override', message: "request_override 'planet_express_user_access' is not registered" },
       { file: 'dataset', path: 'collections[0].name', message: 'is required' },
       { file: 'dataset', path: 'collections[0].names', message: "unknown property 'names'" },
     ]);

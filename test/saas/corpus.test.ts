@@ -70,6 +70,7 @@ const FIXTURES: Array<[string, string | undefined, Array<[file: string, ...Probl
     [
       ['config', 'client_config.authentication.configuration.token', 'is required'],
       ['config', 'client_config.authentication.configuration.password', "unknown property 'password'"],
+      ['config', ...notRegistered('endpoints[0].requests.read.request_override', 'planet_express_user_access')],
     ],
   ],
   [
@@ -79,6 +80,7 @@ const FIXTURES: Array<[string, string | undefined, Array<[file: string, ...Probl
       ['config', 'test_request', 'is required'],
       ['config', 'client_config.authentication.configuration.token', 'is required'],
       ['config', 'client_config.authentication.configuration.password', "unknown property 'password'"],
+      ['config', ...notRegistered('endpoints[0].requests.read.request_override', 'planet_express_user_access')],
       ['dataset', 'collections[0].name', 'is required'],
       ['dataset', 'collections[0].names', "unknown property 'names'"],
     ],
@@ -89,6 +91,7 @@ const FIXTURES: Array<[string, string | undefined, Array<[file: string, ...Probl
     [
       ['config', 'client_config.authentication.configuration.token', 'is required'],
       ['config', 'client_config.authentication.configuration.password', "unknown property 'password'"],
+      ['config', ...notRegistered('endpoints[0].requests.read.request_override', 'planet_express_user_access')],
     ],
   ],
   ['replaceable_hubspot_config.yml', 'dataset/hubspot_dataset.yml', [['config', ...notRegistered('endpoints[0].requests.update.request_override', 'hubspot_contacts_update')]]],

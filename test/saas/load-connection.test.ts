@@ -359,6 +359,26 @@ describe('loadConnection', () => {
         'collections[0].fields[0].fidesops_meta.data_type',
         'must be one of string, integer, float, boolean, object_id, object, string[], integer[], float[], boolean[], object_id[], object[]',
       ),
+      dataset('collections[1].name', "duplicate collection name 'user'"),
+    ]);
+  });
+
+  it('still reports what is not registered, and names used twice, in a config that fails its schema', () => {
+    const problems = problemsOf(
+      filesWith({
+        config: {
+          test_request: undefined,
+          'endpoints[1].name': 'user',
+          'endpoints[0].requests.read.request_override': 'user_lookup',
+          'client_config.authentication': { strategy: 'vendor_signature', configuration: { key: '<api_token>' } },
+        },
+      }),
+    );
+    expect(problems).to.deep.equal([
+      config('test_request', 'is required'),
+      config('endpoints[1].name', "duplicate endpoint name 'user'"),
+      config('client_config.authentication.strategy', "authentication strategy 'vendor_signature' is not registered"),
+      config('endpoints[0].requests.read.request_override', "request_override 'user_lookup' is not registered"),
     ]);
   });
 

@@ -6,7 +6,7 @@
 import { findPlaceholders } from '../placeholders.ts';
 import type { ConnectorParam } from '../types.ts';
 import type { ValidationProblem } from '../validation-problems.ts';
-import { problemAt, type RuleContext } from './rule-context.ts';
+import { problemAt, type RegistrationContext, type RuleContext } from './rule-context.ts';
 import type { WalkedClientConfig } from './walk-config.ts';
 
 const BUILT_IN_STRATEGIES = ['basic', 'bearer', 'api_key', 'oauth2_authorization_code', 'oauth2_client_credentials'];
@@ -47,15 +47,22 @@ function hostRestrictionProblems(host: string, at: string, cx: RuleContext): Val
     .map((ref) => problemAt(cx, at, `host placeholder <${ref.raw}> must name a connector_param with type 'endpoint' and allowed_values`));
 }
 
+/** A strategy dsrflow does not run, or a custom one that is not registered; also for a config that failed its schema. */
+export function strategyRegistrationProblems({ client, at }: WalkedClientConfig, cx: RegistrationContext): ValidationProblem[] {
+  const strategy = (client.authentication as { strategy?: unknown } | null | undefined)?.strategy;
+  if (typeof strategy !== 'string') return [];
+  if (UNSUPPORTED_STRATEGIES.includes(strategy)) return [problemAt(cx, `${at}.authentication.strategy`, `authentication strategy '${strategy}' is not supported yet`)];
+  if (!BUILT_IN_STRATEGIES.includes(strategy) && !cx.registry.authStrategy(strategy)) {
+    return [problemAt(cx, `${at}.authentication.strategy`, `authentication strategy '${strategy}' is not registered`)];
+  }
+  return [];
+}
+
 export function checkClientConfig({ client, at }: WalkedClientConfig, cx: RuleContext): ValidationProblem[] {
   const problems = [...connectorParamProblems(client.host, `${at}.host`, cx), ...hostRestrictionProblems(client.host, `${at}.host`, cx)];
   const auth = client.authentication;
   if (!auth) return problems;
-  if (UNSUPPORTED_STRATEGIES.includes(auth.strategy)) {
-    problems.push(problemAt(cx, `${at}.authentication.strategy`, `authentication strategy '${auth.strategy}' is not supported yet`));
-  } else if (!BUILT_IN_STRATEGIES.includes(auth.strategy) && !cx.registry.authStrategy(auth.strategy)) {
-    problems.push(problemAt(cx, `${at}.authentication.strategy`, `authentication strategy '${auth.strategy}' is not registered`));
-  }
+  problems.push(...strategyRegistrationProblems({ client, at }, cx));
   for (const [path, text] of strings(auth.configuration, `${at}.authentication.configuration`)) {
     problems.push(...connectorParamProblems(text, path, cx));
   }

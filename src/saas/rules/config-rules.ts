@@ -7,9 +7,10 @@ import type { OverrideRegistry } from '../overrides/registry.ts';
 import type { ConnectorParam, Dataset, SaasConfig } from '../types.ts';
 import type { ValidationProblem } from '../validation-problems.ts';
 import { allowsHost } from './allowed-hosts.ts';
-import { checkClientConfig } from './client-rules.ts';
+import { checkClientConfig, strategyRegistrationProblems } from './client-rules.ts';
+import { duplicateNames } from './duplicate-names.ts';
 import { findCycle } from '../../graph/find-cycle.ts';
-import { checkRequest } from './request-rules.ts';
+import { checkRequest, overrideRegistrationProblems } from './request-rules.ts';
 import { collectionsOf, problemAt, type RuleContext } from './rule-context.ts';
 import { readRequests, walkConfig } from './walk-config.ts';
 
@@ -29,17 +30,6 @@ function connectorParamProblems(param: ConnectorParam, at: string, cx: RuleConte
     add('default_value', `'${value}' is not one of the allowed_values`);
   }
   return problems;
-}
-
-function duplicateNames(items: Array<{ name: string }>, at: string, what: string, cx: RuleContext, taken: string[] = []): ValidationProblem[] {
-  const seen = new Set(taken);
-  return items.flatMap(({ name }, i) => {
-    if (!seen.has(name)) {
-      seen.add(name);
-      return [];
-    }
-    return [problemAt(cx, `${at}[${i}].name`, `duplicate ${what} name '${name}'`)];
-  });
 }
 
 /** `after` and `erase_after` name collections of this connector that exist, and make no cycle. */
@@ -91,12 +81,26 @@ export function checkConfig(config: SaasConfig, dataset: Dataset | undefined, fi
   const walked = walkConfig(config);
   return [
     ...config.connector_params.flatMap((param, i) => connectorParamProblems(param, `connector_params[${i}]`, cx)),
-    ...duplicateNames(config.connector_params, 'connector_params', 'connector_param', cx),
-    ...duplicateNames(config.external_references ?? [], 'external_references', 'connector_param or external_reference', cx, cx.connectorParams),
-    ...duplicateNames(config.endpoints, 'endpoints', 'endpoint', cx),
+    ...duplicateNames(config.connector_params, 'connector_params', 'connector_param', file),
+    ...duplicateNames(config.external_references ?? [], 'external_references', 'connector_param or external_reference', file, cx.connectorParams),
+    ...duplicateNames(config.endpoints, 'endpoints', 'endpoint', file),
     ...orderingProblems(cx),
     ...readAgreementProblems(cx),
     ...walked.clients.flatMap((client) => checkClientConfig(client, cx)),
     ...walked.requests.flatMap((request) => checkRequest(request, cx)),
+  ];
+}
+
+/**
+ * What can still be checked of a config that failed its schema (`saas_config` as parsed): endpoints named twice, and
+ * request_overrides and authentication strategies that are not registered.
+ */
+export function checkInvalidConfig(config: Record<string, unknown>, file: string, registry: OverrideRegistry): ValidationProblem[] {
+  const cx = { file, registry };
+  const walked = walkConfig(config as unknown as SaasConfig);
+  return [
+    ...(Array.isArray(config.endpoints) ? duplicateNames(config.endpoints, 'endpoints', 'endpoint', file) : []),
+    ...walked.clients.flatMap((client) => strategyRegistrationProblems(client, cx)),
+    ...walked.requests.flatMap((request) => overrideRegistrationProblems(request, cx)),
   ];
 }

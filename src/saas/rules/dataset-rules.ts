@@ -4,17 +4,7 @@
  */
 import type { Dataset, DatasetField } from '../types.ts';
 import type { ValidationProblem } from '../validation-problems.ts';
-
-function duplicateNames(items: Array<{ name: string }>, at: string, what: string, file: string): ValidationProblem[] {
-  const seen = new Set<string>();
-  return items.flatMap(({ name }, i) => {
-    if (!seen.has(name)) {
-      seen.add(name);
-      return [];
-    }
-    return [{ file, path: `${at}[${i}].name`, message: `duplicate ${what} name '${name}'` }];
-  });
-}
+import { duplicateNames } from './duplicate-names.ts';
 
 function fieldProblems(field: DatasetField, at: string, file: string): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
@@ -36,6 +26,12 @@ function checkFields(fields: DatasetField[], at: string, file: string): Validati
       ...(field.fields ? checkFields(field.fields, `${at}[${i}].fields`, file) : []),
     ]),
   ];
+}
+
+/** What can still be checked of a dataset that failed its schema: collections named twice. */
+export function checkInvalidDataset(dataset: unknown, file: string): ValidationProblem[] {
+  const collections = (dataset as { collections?: unknown } | null)?.collections;
+  return Array.isArray(collections) ? duplicateNames(collections, 'collections', 'collection', file) : [];
 }
 
 export function checkDataset(dataset: Dataset, file: string): ValidationProblem[] {

@@ -8,7 +8,7 @@ import type { RequestType } from '../overrides/definitions.ts';
 import { isFalsy } from '../python-json.ts';
 import type { DatasetReference, ParamValue, ReadSaasRequest } from '../types.ts';
 import type { ValidationProblem } from '../validation-problems.ts';
-import { problemAt, type RuleContext } from './rule-context.ts';
+import { problemAt, type RegistrationContext, type RuleContext } from './rule-context.ts';
 import { readRequests, type RequestKind, type WalkedRequest } from './walk-config.ts';
 
 /** The request types a registered override can serve; other kinds of request cannot be overridden in dsrflow. */
@@ -58,13 +58,18 @@ function unfillable(root: string, raw: string, template: string, walked: WalkedR
   return `placeholder <${raw}> can never be filled: it is not a param_value of this request nor a built-in`;
 }
 
-function overrideProblems(walked: WalkedRequest, cx: RuleContext): ValidationProblem[] {
-  const { request, kind, at } = walked;
-  const name = request.request_override as string;
-  const problems: ValidationProblem[] = [];
+/** A request_override that is not registered for this kind of request; also for a config that failed its schema. */
+export function overrideRegistrationProblems({ request, kind, at }: WalkedRequest, cx: RegistrationContext): ValidationProblem[] {
+  const name: unknown = request.request_override;
+  if (typeof name !== 'string') return [];
   const type = OVERRIDABLE[kind];
   const refusal = type ? cx.registry.refusal(name, type) : `request_override '${name}' is not registered`;
-  if (refusal) problems.push(problemAt(cx, `${at}.request_override`, refusal));
+  return refusal ? [problemAt(cx, `${at}.request_override`, refusal)] : [];
+}
+
+function overrideProblems(walked: WalkedRequest, cx: RuleContext): ValidationProblem[] {
+  const { request, at } = walked;
+  const problems = overrideRegistrationProblems(walked, cx);
   const others = Object.entries(request)
     .filter(([key, value]) => !['request_override', 'param_values', 'grouped_inputs'].includes(key) && !isFalsy(value))
     .map(([key]) => key);

@@ -46,6 +46,9 @@ export function hasFieldPath(fields: FieldTree, path: string): boolean {
   return rest.length === 0 || sub === undefined || hasFieldPath(sub, rest.join('.'));
 }
 
-export function problemAt(cx: RuleContext, path: string, message: string): ValidationProblem {
+/** What the registration rules need, which also check a config that failed its schema. */
+export type RegistrationContext = Pick<RuleContext, 'file' | 'registry'>;
+
+export function problemAt(cx: Pick<RuleContext, 'file'>, path: string, message: string): ValidationProblem {
   return { file: cx.file, path, message };
 }

@@ -1,6 +1,8 @@
 /**
  * Every request and client_config of a SaaS config, with where it sits and what kind of request it is: the rules
  * check each the same way wherever it is nested (endpoint, test, data_protection, consent, polling, OAuth2 requests).
+ * A config that failed its schema is walked too (to report what is not registered): a part that is not a mapping,
+ * or a list where one is expected, is skipped, and the values found may then be of any type.
  */
 import type { ClientConfig, Endpoint, ReadSaasRequest, SaasConfig, SaasRequest } from '../types.ts';
 
@@ -28,10 +30,12 @@ export interface WalkedConfig {
 
 const OAUTH_REQUESTS = ['authorization_request', 'token_request', 'refresh_request'];
 
-/** `x` or `[x, ...]` with the path of each. */
+const isMapping = <T,>(value: T): value is NonNullable<T> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** `x` or `[x, ...]` with the path of each; what is not a mapping is left out. */
 export function listed<T>(value: T | T[] | undefined, at: string): Array<[T, string]> {
-  if (value === undefined) return [];
-  return Array.isArray(value) ? value.map((item, i): [T, string] => [item, `${at}[${i}]`]) : [[value, at]];
+  const items = Array.isArray(value) ? value.map((item, i): [T, string] => [item, `${at}[${i}]`]) : [[value, at] as [T, string]];
+  return items.filter(([item]) => isMapping(item));
 }
 
 /** The read requests of an endpoint: one, several, or none. */
@@ -42,36 +46,39 @@ export function readRequests(endpoint: Endpoint): ReadSaasRequest[] {
 export function walkConfig(config: SaasConfig): WalkedConfig {
   const walked: WalkedConfig = { requests: [], clients: [] };
 
-  const addClient = (client: ClientConfig, at: string) => {
+  const addClient = (client: ClientConfig | undefined, at: string) => {
+    if (!isMapping(client)) return;
     walked.clients.push({ client, at });
-    const configuration = client.authentication?.configuration ?? {};
+    const configuration = isMapping(client.authentication) ? client.authentication.configuration : undefined;
     for (const name of OAUTH_REQUESTS) {
-      const request = configuration[name] as SaasRequest | undefined;
-      if (request) addRequest(request, 'oauth', `${at}.authentication.configuration.${name}`);
+      addRequest((configuration as Record<string, unknown> | undefined)?.[name] as SaasRequest | undefined, 'oauth', `${at}.authentication.configuration.${name}`);
     }
   };
 
-  const addRequest = (request: SaasRequest, kind: RequestKind, at: string, endpoint?: Endpoint, parent?: SaasRequest) => {
+  const addRequest = (request: SaasRequest | undefined, kind: RequestKind, at: string, endpoint?: Endpoint, parent?: SaasRequest) => {
+    if (!isMapping(request)) return;
     walked.requests.push({ request, kind, at, endpoint, parent });
-    if (request.client_config) addClient(request.client_config, `${at}.client_config`);
-    const polling = request.async_config?.strategy === 'polling' ? request.async_config.configuration : undefined;
+    addClient(request.client_config, `${at}.client_config`);
+    const async = request.async_config;
+    const polling = isMapping(async) && async.strategy === 'polling' && isMapping(async.configuration) ? async.configuration : undefined;
     for (const name of ['status_request', 'result_request']) {
-      const sub = polling?.[name] as SaasRequest | undefined;
-      if (sub) addRequest(sub, 'polling', `${at}.async_config.configuration.${name}`, endpoint, request);
+      addRequest(polling?.[name] as SaasRequest | undefined, 'polling', `${at}.async_config.configuration.${name}`, endpoint, request);
     }
   };
 
   addClient(config.client_config, 'client_config');
   addRequest(config.test_request, 'test', 'test_request');
-  for (const [i, endpoint] of config.endpoints.entries()) {
+  for (const [i, endpoint] of (Array.isArray(config.endpoints) ? config.endpoints : []).entries()) {
+    if (!isMapping(endpoint) || !isMapping(endpoint.requests)) continue;
     const at = `endpoints[${i}].requests`;
     for (const [request, path] of listed(endpoint.requests.read, `${at}.read`)) addRequest(request, 'read', path, endpoint);
-    if (endpoint.requests.update) addRequest(endpoint.requests.update, 'update', `${at}.update`, endpoint);
-    if (endpoint.requests.delete) addRequest(endpoint.requests.delete, 'delete', `${at}.delete`, endpoint);
+    addRequest(endpoint.requests.update, 'update', `${at}.update`, endpoint);
+    addRequest(endpoint.requests.delete, 'delete', `${at}.delete`, endpoint);
   }
-  if (config.data_protection_request) addRequest(config.data_protection_request, 'data_protection_request', 'data_protection_request');
+  addRequest(config.data_protection_request, 'data_protection_request', 'data_protection_request');
+  const consent = isMapping(config.consent_requests) ? config.consent_requests : {};
   for (const name of ['opt_in', 'opt_out'] as const) {
-    for (const [request, at] of listed(config.consent_requests?.[name], `consent_requests.${name}`)) addRequest(request, 'consent', at);
+    for (const [request, at] of listed(consent[name], `consent_requests.${name}`)) addRequest(request, 'consent', at);
   }
   return walked;
 }
