@@ -59,12 +59,11 @@ export async function acceptCallback(deps: CallbackDeps, claims: ReplyTokenClaim
   checkPayloadFitsAction(payload, task.action_type);
   const bodySha256 = bodyHash(body);
 
-  const decide: DecideEvent = (current, request) => {
+  const decide: DecideEvent = (current) => {
     const context = current.snapshot.context;
     const status = taskStatusOf(current.snapshot);
     const accepted = context.acceptedCallback;
     if (accepted && accepted.jti === claims.jti && accepted.bodySha256 === bodySha256) return null;
-    const refuse = (what: string) => `Callback failed. Cannot queue ${current.action_type} task '${current.id}' with ${what}`;
     if (ENDED.has(status)) {
       throw new DsrflowError(
         ErrorCodes.CALLBACK_CONFLICT,
@@ -72,11 +71,12 @@ export async function acceptCallback(deps: CallbackDeps, claims: ReplyTokenClaim
         { details: { status } },
       );
     }
-    if (request.status !== 'in_processing') {
-      throw new DsrflowError(ErrorCodes.PRIVACY_REQUEST_NOT_IN_PROGRESS, refuse(`privacy request status '${request.status}'`));
-    }
+    // No "privacy request not in progress" check: a task that has not ended belongs to a request in processing, or to
+    // one not yet started whose tasks are all pending (refused here), and a request is back in processing before an
+    // operator's retry reopens its tasks.
     if (status !== 'awaiting_callback' && status !== 'in_processing') {
-      throw new DsrflowError(ErrorCodes.TASK_NOT_AWAITING_CALLBACK, refuse(`request task status '${status}'`), { details: { status } });
+      const refusal = `Callback failed. Cannot queue ${current.action_type} task '${current.id}' with request task status '${status}'`;
+      throw new DsrflowError(ErrorCodes.TASK_NOT_AWAITING_CALLBACK, refusal, { details: { status } });
     }
     if (claims.attempt !== (context.attempt ?? 1)) {
       throw new DsrflowError(
