@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import type { RunningServer } from '../../src/server.ts';
 import { engineWithShop } from '../support/engine-with-shop.ts';
-import { API_KEY, SHOP_TOKEN, api, eventually, waitForStatus } from '../support/harness.ts';
+import { API_KEY, SHOP_TOKEN, api, eventually, tempDir, waitForStatus } from '../support/harness.ts';
 
 /** The `dsrflow` command, run as a user runs it (bin/dsrflow.js in a child process), against a real engine. */
 
@@ -26,8 +26,8 @@ interface Started {
   kill: (signal: NodeJS.Signals) => void;
 }
 
-function start(args: string[], env: Record<string, string> = {}): Started {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function start(args: string[], env: Record<string, string> = {}, cwd?: string): Started {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -181,5 +181,66 @@ describe('the dsrflow command', function () {
     const failed = await start(['serve', '--config', join(dir, 'missing.yaml')]).exited;
     expect(failed.code).to.equal(1);
     expect(failed.stderr).to.include('dsrflow could not start:').and.include('config file not found');
+  });
+});
+
+describe('dsrflow validate, with the request overrides the engine would load', function () {
+  this.timeout(30_000);
+  const SHARED = fileURLToPath(new URL('../../../shared/fides-connectors/', import.meta.url));
+  const OVERRIDES = fileURLToPath(new URL('../../fixtures/overrides/', import.meta.url));
+  /** Connector files whose overrides are ported in fixtures/overrides. */
+  const PAIRS = [
+    ['config/alchemer_config.yml', 'dataset/alchemer_dataset.yml'],
+    ['fixtures/mailchimp_override_config.yml', 'fixtures/mailchimp_override_dataset.yml'],
+    ['fixtures/saas_erasure_order_config.yml', 'fixtures/saas_erasure_order_dataset.yml'],
+  ].map((pair) => pair.map((file) => join(SHARED, file)) as [string, string]);
+  const [ALCHEMER_CONFIG, ALCHEMER_DATASET] = PAIRS[0] as [string, string];
+  let dir: ReturnType<typeof tempDir>;
+  /** A folder without a dsrflow.yaml, so that none is found by default. */
+  let bare: string;
+
+  const dsrflow = (args: string[], options: { env?: Record<string, string>; cwd?: string } = {}) =>
+    start(args, { DSRFLOW_CONFIG: '', DSRFLOW_OVERRIDES_DIR: '', ...options.env }, options.cwd ?? bare).exited;
+
+  before(function () {
+    dir = tempDir();
+    bare = join(dir.path, 'bare');
+    mkdirSync(bare);
+    // overrides_dir relative to the config file, as `dsrflow serve` reads it.
+    mkdirSync(join(dir.path, 'configured'));
+    writeFileSync(join(dir.path, 'configured', 'dsrflow.yaml'), `overrides_dir: ${relative(join(dir.path, 'configured'), OVERRIDES)}\n`);
+  });
+  after(() => dir.remove());
+
+  it('refuses a config naming an override when no overrides folder is known, naming it (exit 6)', async function () {
+    const run = await dsrflow(['validate', ALCHEMER_CONFIG, ALCHEMER_DATASET]);
+    expect(run.code).to.equal(6);
+    expect(run.stderr).to.equal(`dsrflow: 1 problem:\n  ${ALCHEMER_CONFIG}: endpoints[0].requests.delete.request_override: request_override 'alchemer_user_delete' is not registered\n`);
+  });
+
+  it('validates them with --overrides <dir>', async function () {
+    const runs = await Promise.all(PAIRS.map(([config, dataset]) => dsrflow(['validate', config, dataset, '--overrides', OVERRIDES])));
+    runs.forEach((run, i) => expect(run, PAIRS[i]![0]).to.deep.include({ code: 0, stdout: `valid: ${PAIRS[i]![0]} and ${PAIRS[i]![1]}\n` }));
+  });
+
+  it("validates them with the overrides_dir of the config file: -c, DSRFLOW_CONFIG, or ./dsrflow.yaml", async function () {
+    const configFile = join(dir.path, 'configured', 'dsrflow.yaml');
+    const args = ['validate', ALCHEMER_CONFIG, ALCHEMER_DATASET];
+    const [flag, variable, found] = await Promise.all([
+      dsrflow([...args, '-c', configFile]),
+      dsrflow(args, { env: { DSRFLOW_CONFIG: configFile } }),
+      dsrflow(args, { cwd: join(dir.path, 'configured') }),
+    ]);
+    for (const run of [flag, variable, found]) expect(run, run.stderr).to.deep.include({ code: 0, stdout: `valid: ${ALCHEMER_CONFIG} and ${ALCHEMER_DATASET}\n` });
+  });
+
+  it('refuses an overrides folder or config file that cannot be read (exit 2)', async function () {
+    const missing = join(dir.path, 'missing');
+    const [folder, config] = await Promise.all([
+      dsrflow(['validate', ALCHEMER_CONFIG, '--overrides', missing]),
+      dsrflow(['validate', ALCHEMER_CONFIG, '-c', join(missing, 'dsrflow.yaml')]),
+    ]);
+    expect(folder).to.deep.include({ code: 2, stderr: `dsrflow: overrides_dir: ${missing} cannot be read: ENOENT\n` });
+    expect(config).to.deep.include({ code: 2, stderr: `dsrflow: ${join(missing, 'dsrflow.yaml')}: config file not found\n` });
   });
 });
