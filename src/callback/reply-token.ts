@@ -8,7 +8,7 @@ import type { ActionType } from '../persistence/records.ts';
  * Verification pins the algorithm and the audience, so a token made for anything else is refused.
  */
 
-export const REPLY_TOKEN_AUDIENCE = 'dsrflow:request-task-callback';
+const REPLY_TOKEN_AUDIENCE = 'dsrflow:request-task-callback';
 
 export interface ReplyTokenClaims {
   task_id: string;

@@ -3,6 +3,7 @@ import type { PrivacyRequestFilter } from '../engine.ts';
 import { DsrflowError, ErrorCodes } from '../errors.ts';
 import type { PrivacyRequestStatus } from '../persistence/records.ts';
 import { PRIVACY_REQUEST_STATUSES } from '../persistence/statuses.ts';
+import { onlyParameters, single } from './query-parameters.ts';
 
 /**
  * The filters of the privacy request list, from a query string: `status` (repeated or comma-separated), `overdue`
@@ -17,13 +18,6 @@ const PARAMETERS = ['status', 'overdue', 'due_within_days', 'limit'];
 
 const invalid = (message: string) => new DsrflowError(ErrorCodes.QUERY_INVALID, message);
 
-/** A parameter given at most once; an empty value counts as not given. */
-export function single(query: ParsedUrlQuery, name: string): string | undefined {
-  const value = query[name];
-  if (Array.isArray(value)) throw invalid(`${name} is given ${value.length} times; give it once`);
-  return value === '' ? undefined : value;
-}
-
 function wholeNumber(query: ParsedUrlQuery, name: string, max: number): number | undefined {
   const text = single(query, name);
   if (text === undefined) return undefined;
@@ -33,8 +27,7 @@ function wholeNumber(query: ParsedUrlQuery, name: string, max: number): number |
 }
 
 export function parseListQuery(query: ParsedUrlQuery): PrivacyRequestFilter {
-  const unknown = Object.keys(query).find((name) => !PARAMETERS.includes(name));
-  if (unknown !== undefined) throw invalid(`unknown query parameter '${unknown}': the list takes ${PARAMETERS.join(', ')}`);
+  onlyParameters(query, PARAMETERS, 'the list');
   const filter: PrivacyRequestFilter = { limit: wholeNumber(query, 'limit', MAX_LIST_LIMIT) ?? DEFAULT_LIST_LIMIT };
   const statuses = [query.status ?? []].flat().flatMap((value) => value.split(',')).filter((value) => value !== '');
   for (const status of statuses) {

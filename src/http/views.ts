@@ -1,10 +1,9 @@
 import type { PrivacyRequestRecord, TaskRecord } from '../persistence/records.ts';
 import type { Connection } from '../saas/types.ts';
 import { daysLeft } from '../policies/due-dates.ts';
+import { REDACTED } from '../saas/redact.ts';
 
 /** What the API shows of stored records: fields listed one by one, secrets masked, internals left out. */
-
-export const MASK = '**********';
 
 /** `now` is the engine's clock (`engine.now()`), which `days_left` counts from. */
 export function privacyRequestView(r: PrivacyRequestRecord, now: Date) {
@@ -58,7 +57,7 @@ export function connectionView(c: Connection) {
     dataset: c.dataset.fides_key,
     collections: c.dataset.collections.map((col) => col.name),
     endpoints: c.saas_config.endpoints.map((e) => e.name),
-    secrets: Object.fromEntries(Object.entries(c.secrets).map(([k, v]) => [k, notSensitive.has(k) ? v : MASK])),
+    secrets: Object.fromEntries(Object.entries(c.secrets).map(([k, v]) => [k, notSensitive.has(k) ? v : REDACTED])),
     created_at: c.created_at,
     updated_at: c.updated_at,
   };

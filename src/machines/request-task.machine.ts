@@ -219,5 +219,3 @@ export const requestTaskMachine = setup({
     },
   },
 });
-
-export type RequestTaskMachine = typeof requestTaskMachine;

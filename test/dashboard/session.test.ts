@@ -102,7 +102,7 @@ describe('dashboard sign-in and sessions', function () {
     expect(setCookie(json)).to.deep.equal([]);
     const large = await signIn({ api_key: API_KEY, next: `/dashboard?${'x'.repeat(5000)}` });
     expect(large.status).to.equal(413);
-    expect(JSON.parse(large.text)).to.deep.equal({ code: 'BODY_TOO_LARGE', detail: 'the sign-in form is larger than 4096 bytes' });
+    expect(JSON.parse(large.text)).to.deep.equal({ code: 'BODY_TOO_LARGE', detail: 'the sign-in form is larger than the limit of 4096 bytes' });
     expect(setCookie(large)).to.deep.equal([]);
   });
 

@@ -4,7 +4,7 @@ import type { Engine } from '../../engine.ts';
 import { DsrflowError, ErrorCodes } from '../../errors.ts';
 import type { PrivacyRequestStatus, Row } from '../../persistence/records.ts';
 import { accessPackagePage } from '../dashboard/access-package-page.ts';
-import { single } from '../list-query.ts';
+import { onlyParameters, single } from '../query-parameters.ts';
 
 /**
  * The access results packaged for the data subject: a JSON file to download, or (`?format=html`) a page to read. Only
@@ -19,8 +19,7 @@ export interface AccessPackage {
 }
 
 function format(query: ParsedUrlQuery): 'json' | 'html' {
-  const unknown = Object.keys(query).find((name) => name !== 'format');
-  if (unknown !== undefined) throw new DsrflowError(ErrorCodes.QUERY_INVALID, `unknown query parameter '${unknown}': the access package takes format`);
+  onlyParameters(query, ['format'], 'the access package');
   const value = single(query, 'format') ?? 'json';
   if (value !== 'json' && value !== 'html') throw new DsrflowError(ErrorCodes.QUERY_INVALID, `format must be json or html, not '${value}'`);
   return value;

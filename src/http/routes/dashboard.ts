@@ -11,6 +11,7 @@ import { sendPage } from '../dashboard/respond.ts';
 import { signInPage } from '../dashboard/sign-in-page.ts';
 import { statusOf } from '../error-boundary.ts';
 import { parseListQuery } from '../list-query.ts';
+import { onlyParameters, single } from '../query-parameters.ts';
 import { authenticate } from '../require-api-key.ts';
 import type { Sessions } from '../session.ts';
 
@@ -48,11 +49,6 @@ async function signedInPage(
   }
 }
 
-function onlyParameters(ctx: Context, names: string[]): void {
-  const unknown = Object.keys(ctx.query).find((name) => !names.includes(name));
-  if (unknown !== undefined) throw new DsrflowError(ErrorCodes.QUERY_INVALID, `unknown query parameter '${unknown}': this page takes ${names.join(', ')}`);
-}
-
 export function dashboardRoutes(engine: Engine, sessions: Sessions): Router {
   return new Router({ prefix: '/dashboard' })
     .get('/assets/:name', (ctx) => {
@@ -68,7 +64,7 @@ export function dashboardRoutes(engine: Engine, sessions: Sessions): Router {
         engine,
         sessions,
         async () => {
-          onlyParameters(ctx, ['status', 'due']);
+          onlyParameters(ctx.query, ['status', 'due'], 'this page');
           const { status, due } = ctx.query;
           if (due !== undefined && due !== '' && !Object.hasOwn(DUE_FILTERS, String(due))) {
             throw new DsrflowError(ErrorCodes.QUERY_INVALID, `due must be one of ${Object.keys(DUE_FILTERS).join(', ')}, not '${String(due)}'`);
@@ -82,10 +78,9 @@ export function dashboardRoutes(engine: Engine, sessions: Sessions): Router {
     )
     .get('/requests/:id', (ctx) =>
       signedInPage(ctx, engine, sessions, async () => {
-        onlyParameters(ctx, ['task']);
+        onlyParameters(ctx.query, ['task'], 'this page');
         const id = ctx.params.id as string;
-        const taskId = ctx.query.task;
-        if (Array.isArray(taskId)) throw new DsrflowError(ErrorCodes.QUERY_INVALID, `task is given ${taskId.length} times; give it once`);
+        const taskId = single(ctx.query, 'task');
         const request = await engine.getPrivacyRequest(id);
         const selected = taskId ? await engine.taskWithHistory(id, taskId) : undefined;
         return requestPage({

@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import type { Engine } from '../../engine.ts';
 import { DsrflowError, ErrorCodes } from '../../errors.ts';
 import { sendPage } from '../dashboard/respond.ts';
+import { readBodyText } from '../request-body.ts';
 import { signInPage } from '../dashboard/sign-in-page.ts';
 import { SESSION_COOKIE, SESSION_TTL_MS, type Sessions } from '../session.ts';
 
@@ -14,14 +15,7 @@ async function readForm(ctx: Context): Promise<URLSearchParams> {
   if (!ctx.is('application/x-www-form-urlencoded')) {
     throw new DsrflowError(ErrorCodes.UNSUPPORTED_MEDIA_TYPE, 'the sign-in form must be sent as application/x-www-form-urlencoded');
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req) {
-    size += (chunk as Buffer).length;
-    if (size > FORM_LIMIT_BYTES) throw new DsrflowError(ErrorCodes.BODY_TOO_LARGE, `the sign-in form is larger than ${FORM_LIMIT_BYTES} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+  return new URLSearchParams(await readBodyText(ctx, FORM_LIMIT_BYTES, 'the sign-in form'));
 }
 
 /**
