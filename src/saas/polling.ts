@@ -70,7 +70,8 @@ function correlationId(response: IncomingResponse, path: string | undefined, lab
 
 /**
  * Sends the initial requests: one per input combination for a read, one per row for a masking request (one with no
- * row data when there are no rows, as upstream does). Returns the sub-requests to poll.
+ * row data when there are no rows, as upstream does). Returns the sub-requests to poll. As upstream, an error answer
+ * that `ignore_errors` lets through has no correlation id to read and starts no sub-request.
  */
 export async function startPolling(
   context: CollectionRequestContext,
@@ -89,6 +90,8 @@ export async function startPolling(
   const subRequests: SubRequest[] = [];
   for (const [index, map] of maps.entries()) {
     const response = await sendFilled(context, request, { ...standardValues(context.standard), ...map }, label, context.idempotencyKey(index));
+    // The client returns an error answer only when it is ignored.
+    if (response.status >= 400) continue;
     const correlation_id = correlationId(response, request.correlation_id_path, label);
     subRequests.push({ values: { ...withoutSecrets(request, map), correlation_id }, status: 'pending' });
   }

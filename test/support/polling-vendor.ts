@@ -19,7 +19,15 @@ export class PollingVendor {
   readonly #checks = new Map<string, number>();
   #jobs = 0;
 
-  constructor(private readonly options: { token: string; rows: Record<string, unknown>[]; checksUntilDone: number }) {
+  constructor(
+    private readonly options: {
+      token: string;
+      rows: Record<string, unknown>[];
+      checksUntilDone: number;
+      /** An error status to answer an initial request (a read or a DELETE) with instead of its correlation id. */
+      refuseInitial?: (call: PolledCall) => number | undefined;
+    },
+  ) {
     this.#server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://vendor');
       this.calls.push({ method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams) });
@@ -34,6 +42,9 @@ export class PollingVendor {
         return json(200, { status: seen >= options.checksUntilDone ? 'completed' : 'pending' });
       };
       const path = url.pathname;
+      const isInitial = (req.method === 'GET' && (path === '/api/v1/user' || path === '/api/access-package')) || req.method === 'DELETE';
+      const refusal = isInitial ? options.refuseInitial?.(this.calls.at(-1)!) : undefined;
+      if (refusal !== undefined) return json(refusal, { error: 'refused as the test asked' });
       if (req.method === 'GET' && (path === '/api/v1/user' || path === '/api/access-package')) return json(202, { request_id: `job-${++this.#jobs}` });
       if (req.method === 'GET' && (path === '/api/v1/user/status' || path === '/api/access-package/status')) return status('access');
       if (req.method === 'GET' && (path === '/api/v1/user/result' || path === '/api/access-package/result')) return json(200, options.rows);
