@@ -4,7 +4,7 @@ import { buildCollectionGraph } from '../graph/collection-graph.ts';
 import { buildTaskGraph } from '../graph/task-graph.ts';
 import { dueDateFor } from '../policies/due-dates.ts';
 import { findPolicy, POLICIES } from '../policies/policies.ts';
-import type { PrivacyRequestRecord, StoreOp } from '../persistence/records.ts';
+import type { CustomPrivacyRequestField, PrivacyRequestRecord, StoreOp } from '../persistence/records.ts';
 import type { Store } from '../persistence/store.ts';
 import { startWorkFor } from './scheduler.ts';
 
@@ -29,11 +29,42 @@ export interface SubmissionDeps {
   defaultDueDays: number;
 }
 
-function parseItem(item: unknown): { identity: Record<string, string>; policyKey: string } {
-  if (item === null || typeof item !== 'object' || Array.isArray(item)) throw new Error('a privacy request must be an object');
-  const { identity, policy_key: policyKey, ...rest } = item as Record<string, unknown>;
+interface ParsedItem {
+  identity: Record<string, string>;
+  policyKey: string;
+  customFields?: Record<string, CustomPrivacyRequestField>;
+  location?: string;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isScalar = (value: unknown) => typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
+
+/** Fides' shape: `{"<name>": {"label": "...", "value": string, number, or a list of them}}`. */
+function parseCustomFields(fields: unknown): Record<string, CustomPrivacyRequestField> {
+  const at = 'custom_privacy_request_fields';
+  if (!isObject(fields)) throw new Error(`${at} must be an object of {"label": ..., "value": ...} by field name`);
+  for (const [name, field] of Object.entries(fields)) {
+    if (!isObject(field)) throw new Error(`${at}.${name} must be an object with label and value`);
+    const { label, value, ...rest } = field;
+    const unknown = Object.keys(rest);
+    if (unknown.length > 0) throw new Error(`unknown field '${at}.${name}.${unknown[0]}': a custom field has label and value`);
+    if (typeof label !== 'string') throw new Error(`${at}.${name}.label is required and must be a string`);
+    if (!isScalar(value) && !(Array.isArray(value) && value.every(isScalar))) {
+      throw new Error(`${at}.${name}.value is required and must be a string, a number, or a list of them`);
+    }
+  }
+  return fields as Record<string, CustomPrivacyRequestField>;
+}
+
+const LOCATION = /^[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?$/;
+
+function parseItem(item: unknown): ParsedItem {
+  if (!isObject(item)) throw new Error('a privacy request must be an object');
+  const { identity, policy_key: policyKey, custom_privacy_request_fields: customFields, location, ...rest } = item;
   const unknown = Object.keys(rest);
-  if (unknown.length > 0) throw new Error(`unknown field '${unknown[0]}': a privacy request has identity and policy_key`);
+  if (unknown.length > 0) {
+    throw new Error(`unknown field '${unknown[0]}': a privacy request has identity, policy_key, custom_privacy_request_fields and location`);
+  }
   if (typeof policyKey !== 'string') throw new Error('policy_key is required and must be a string');
   if (!findPolicy(policyKey)) {
     throw new Error(`policy '${policyKey}' does not exist; known policies: ${Object.keys(POLICIES).join(', ')}`);
@@ -44,7 +75,15 @@ function parseItem(item: unknown): { identity: Record<string, string>; policyKey
   const values = Object.entries(identity as Record<string, unknown>).filter(([, v]) => v !== null && v !== '');
   if (values.length === 0) throw new Error('identity must have at least one non-empty value');
   for (const [name, value] of values) if (typeof value !== 'string') throw new Error(`identity.${name} must be a string`);
-  return { identity: Object.fromEntries(values) as Record<string, string>, policyKey };
+  if (location !== undefined && location !== null && (typeof location !== 'string' || !LOCATION.test(location))) {
+    throw new Error("location must be an ISO 3166 country or subdivision code, e.g. 'US' or 'US-CA'");
+  }
+  return {
+    identity: Object.fromEntries(values) as Record<string, string>,
+    policyKey,
+    ...(customFields !== undefined && customFields !== null ? { customFields: parseCustomFields(customFields) } : {}),
+    ...(typeof location === 'string' ? { location } : {}),
+  };
 }
 
 export async function submitPrivacyRequests(deps: SubmissionDeps, body: unknown): Promise<SubmissionResult> {
@@ -73,7 +112,7 @@ export async function submitPrivacyRequests(deps: SubmissionDeps, body: unknown)
 
 /** A privacy request and its task graph, as the ops that store them; throws when its graph cannot be built. */
 function planRequest(
-  parsed: { identity: Record<string, string>; policyKey: string },
+  parsed: ParsedItem,
   collections: ReturnType<typeof buildCollectionGraph>,
   deps: SubmissionDeps,
 ): { request: PrivacyRequestRecord; requestOps: StoreOp[] } {
@@ -87,6 +126,8 @@ function planRequest(
     identity: parsed.identity,
     created_at: now,
     due_date: dueDateFor(policy, submittedAt, deps.defaultDueDays),
+    ...(parsed.customFields ? { custom_privacy_request_fields: parsed.customFields } : {}),
+    ...(parsed.location ? { location: parsed.location } : {}),
   };
   const graph = buildTaskGraph({ privacyRequestId: request.id, identity: parsed.identity, policy, collections, now, newTaskId: () => `tsk_${randomUUID()}` });
   const requestOps: StoreOp[] = [

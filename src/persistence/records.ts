@@ -22,6 +22,15 @@ export interface PrivacyRequestRecord {
   finished_processing_at?: string;
   /** Why the request ended in error, in a sentence. */
   error?: string;
+  /** Fides' custom privacy request fields, by name; connector files read their values (`<custom_privacy_request_fields.x>`). */
+  custom_privacy_request_fields?: Record<string, CustomPrivacyRequestField>;
+  /** Where the data subject is, as ISO 3166 (`US`, `US-CA`); `<privacy_request.location>`. */
+  location?: string;
+}
+
+export interface CustomPrivacyRequestField {
+  label: string;
+  value: string | number | Array<string | number>;
 }
 
 export interface PersistedTaskSnapshot {

@@ -4,7 +4,7 @@
  */
 import { gatherInputs } from '../graph/task-inputs.ts';
 import type { CollectionNode } from '../graph/collection-graph.ts';
-import type { PrivacyRequestRecord, Row, TaskRecord } from '../persistence/records.ts';
+import type { CustomPrivacyRequestField, PrivacyRequestRecord, Row, TaskRecord } from '../persistence/records.ts';
 import type { Store } from '../persistence/store.ts';
 import type { Policy } from '../policies/policies.ts';
 import { storedTokens } from './auth/oauth-token-store.ts';
@@ -62,6 +62,11 @@ function fieldList(node: CollectionNode): string {
   return node.fields.filter((field) => field.fides_meta?.data_type || field.fields).map((field) => field.name).join(',');
 }
 
+/** `<custom_privacy_request_fields.x>` is the value of field x; its label is for people. */
+function customFieldValues(fields: Record<string, CustomPrivacyRequestField>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).map(([name, field]) => [name, field.value]));
+}
+
 export async function collectionContext(o: CollectionContextOptions): Promise<CollectionRequestContext> {
   const { store, privacyRequest: request } = o;
   const inputs = await gatherInputs(o.accessTask?.inputs ?? [], o.node, (id) => store.getTaskRows(id));
@@ -77,7 +82,14 @@ export async function collectionContext(o: CollectionContextOptions): Promise<Co
     standard: {
       privacyRequestId: request.id,
       now: o.now(),
-      privacyRequest: { id: request.id, status: request.status, policy_key: request.policy_key, created_at: request.created_at },
+      privacyRequest: {
+        id: request.id,
+        status: request.status,
+        policy_key: request.policy_key,
+        created_at: request.created_at,
+        ...(request.location ? { location: request.location } : {}),
+      },
+      ...(request.custom_privacy_request_fields ? { customFields: customFieldValues(request.custom_privacy_request_fields) } : {}),
       fieldList: fieldList(o.node),
     },
     replyTo: o.replyTo,

@@ -9,9 +9,9 @@ import { basic, sorted, type Received } from './support/vendor.ts';
  * grouped_inputs with an identity, `after`, a multiselect secret fanning out, `unpack`, ignore_errors, output templates
  * (with and without a request), `<privacy_request_id>`, `<field_list>`, skip_processing.
  *
- * One collection, internal_information, fills its body from `<custom_privacy_request_fields.*>`: dsrflow's privacy
- * requests carry no custom fields, so, exactly as upstream with a request that has none, its body cannot be filled
- * and that task fails (and with it the privacy request); every other collection completes.
+ * One collection, internal_information, fills its query and body from the privacy request's
+ * `custom_privacy_request_fields` (their values) and `<privacy_request.location>`; without them, exactly as upstream,
+ * its body cannot be filled and that task fails.
  */
 
 const JANE = 'jane@example.com';
@@ -21,6 +21,12 @@ const BASIC = { authorization: basic('admin', 'secret-key') };
 const MEMBER = { id: 'h1', list_id: 'l1', email_address: JANE, merge_fields: { FNAME: 'Jane' } };
 const CUSTOMER = { id: 'cust_9', name: { first: 'Jane', last: 'Doe' }, created: '2020-01-01' };
 const USER = { id: 'u1', email: JANE, name: 'Jane', list_ids: ['L1', 'L2'] };
+const CUSTOM_FIELDS = {
+  first_name: { label: 'First name', value: 'Jane' },
+  last_name: { label: 'Last name', value: 'Doe' },
+  subscriber_ids: { label: 'Subscriber ids', value: ['s1', 's2'] },
+  account_ids: { label: 'Account ids', value: [7, 8] },
+};
 const onApi = (r: Received) => r.host === API;
 const onExt = (r: Received) => r.host === EXT;
 
@@ -44,7 +50,8 @@ describe('the kitchen sink (saas_example_config.yml), end to end', () => {
         .on('GET', '/v1/partial_data', { json: [] })
         .on('GET', '/v1/orders/s1', (r) => ({ json: r.query.status === 'open' ? [{ id: 1 }] : [] }))
         .on('GET', '/v1/field_list_example', { json: [{ id: 5, customer_name: 'Jane Doe' }] })
-        .on('GET', '/v1/privacy_request/*', { json: { id: 'dm1' } }),
+        .on('GET', '/v1/privacy_request/*', { json: { id: 'dm1' } })
+        .on('POST', '/v1/internal/', { json: [{ id: 'i1', note: 'internal' }] }),
     connect: async (engine) => {
       await engine.connections.put({
         key: 'saas_connector_external_example',
@@ -69,8 +76,8 @@ describe('the kitchen sink (saas_example_config.yml), end to end', () => {
     },
   });
 
-  it('access: every collection but internal_information completes, with exactly these requests', async () => {
-    const run = await runRequest(suite.engine, { email: JANE }, 'default_access_policy');
+  it('access: every collection completes, with exactly these requests, custom fields and location filled in', async () => {
+    const run = await runRequest(suite.engine, { email: JANE }, 'default_access_policy', { custom_privacy_request_fields: CUSTOM_FIELDS, location: 'US-CA' });
     const privacyRequestId = suite.vendor.received.find((r) => r.path.startsWith('/v1/privacy_request/'))!.path.split('/').at(-1);
     expect(privacyRequestId).to.match(/^pri_/);
     const api = (path: string, query: Record<string, string> = {}, headers: Record<string, string> = BASIC): Received => ({ method: 'GET', host: API, path, query, headers });
@@ -100,15 +107,17 @@ describe('the kitchen sink (saas_example_config.yml), end to end', () => {
         api('/v1/orders/s1', { status: 'open' }),
         api('/v1/orders/s1', { status: 'closed' }),
         api('/v1/field_list_example', { query: 'id,customer_name,customer_email' }),
+        // The custom fields' values (not their labels); order_id is optional and absent, so null.
+        {
+          ...api('/v1/internal/', { first_name: 'Jane' }, { ...BASIC, 'content-type': 'application/json' }),
+          method: 'POST',
+          body: { last_name: 'Doe', order_id: null, subscriber_ids: ['s1', 's2'], account_ids: [7, 8], location_data: 'US-CA' },
+        },
       ]),
     );
-    expect(run.status).to.equal('error');
-    expect(run.error).to.equal(
-      'access saas_connector_example:internal_information: the body of the read request of saas_connector_example:internal_information could not be filled: ' +
-        'no value for <custom_privacy_request_fields.last_name>, <custom_privacy_request_fields.subscriber_ids>, <custom_privacy_request_fields.account_ids>, <privacy_request.location>',
-    );
-    const failed = Object.entries(run.tasks).filter(([, task]) => task.status !== 'complete').map(([name, task]) => [name, task.status]);
-    expect(failed).to.deep.equal([['access|saas_connector_example:internal_information', 'error']]);
+    expect(run.status, run.error).to.equal('complete');
+    expect(Object.entries(run.tasks).filter(([, task]) => task.status !== 'complete')).to.deep.equal([]);
+    expect(run.rows['saas_connector_example:internal_information']).to.deep.equal([{ id: 'i1', note: 'internal' }]);
     expect(Object.keys(run.tasks)).not.to.include('access|saas_connector_example:skipped_collection');
 
     const results = run.results;
@@ -129,5 +138,16 @@ describe('the kitchen sink (saas_example_config.yml), end to end', () => {
     expect(rows['saas_connector_example:accounts']).to.deep.equal([{ name: 'Checking', site_id: 's1' }]);
     expect(rows['saas_connector_example:tickets']).to.deep.equal([{ id: 't1', status: 'closed' }]);
     expect(rows['saas_connector_example:request_with_invalid_output_template']).to.deep.equal([]);
+  });
+
+  it('access without custom fields: internal_information cannot fill its body and fails, as upstream', async () => {
+    const run = await runRequest(suite.engine, { email: JANE }, 'default_access_policy');
+    expect(run.status).to.equal('error');
+    expect(run.error).to.equal(
+      'access saas_connector_example:internal_information: the body of the read request of saas_connector_example:internal_information could not be filled: ' +
+        'no value for <custom_privacy_request_fields.last_name>, <custom_privacy_request_fields.subscriber_ids>, <custom_privacy_request_fields.account_ids>, <privacy_request.location>',
+    );
+    const failed = Object.entries(run.tasks).filter(([, task]) => task.status !== 'complete').map(([name, task]) => [name, task.status]);
+    expect(failed).to.deep.equal([['access|saas_connector_example:internal_information', 'error']]);
   });
 });

@@ -99,6 +99,30 @@ describe('/api/v1/privacy-request', function () {
       expect(stored.body).to.include({ id: created.id, policy_key: 'default_access_policy' });
     });
 
+    it('takes custom_privacy_request_fields and a location, and refuses each bad shape naming the field, storing nothing', async function () {
+      const fields = { first_name: { label: 'First name', value: 'Jane' }, account_ids: { label: 'Accounts', value: [7, 'a8'] } };
+      const accepted = await post([{ ...good(), custom_privacy_request_fields: fields, location: 'US-CA' }]);
+      expect(accepted.body.failed, JSON.stringify(accepted.body)).to.deep.equal([]);
+      expect(accepted.body.succeeded).to.have.length(1);
+
+      const refusals: Array<[unknown, string]> = [
+        [{ custom_privacy_request_fields: [] }, 'custom_privacy_request_fields must be an object of {"label": ..., "value": ...} by field name'],
+        [{ custom_privacy_request_fields: { first_name: 'Jane' } }, 'custom_privacy_request_fields.first_name must be an object with label and value'],
+        [{ custom_privacy_request_fields: { first_name: { value: 'Jane' } } }, 'custom_privacy_request_fields.first_name.label is required and must be a string'],
+        [{ custom_privacy_request_fields: { first_name: { label: 'First name' } } }, 'custom_privacy_request_fields.first_name.value is required and must be a string, a number, or a list of them'],
+        [{ custom_privacy_request_fields: { ids: { label: 'Ids', value: [1, { id: 2 }] } } }, 'custom_privacy_request_fields.ids.value is required and must be a string, a number, or a list of them'],
+        [{ custom_privacy_request_fields: { first_name: { label: 'First name', value: 'Jane', hidden: true } } }, "unknown field 'custom_privacy_request_fields.first_name.hidden': a custom field has label and value"],
+        [{ location: 'California' }, "location must be an ISO 3166 country or subdivision code, e.g. 'US' or 'US-CA'"],
+        [{ location: 42 }, "location must be an ISO 3166 country or subdivision code, e.g. 'US' or 'US-CA'"],
+      ];
+      const before = (await api(engine.url, 'GET', PRIVACY_REQUESTS)).body.total;
+      const res = await post(refusals.map(([extra]) => ({ ...good(), ...(extra as object) })));
+      expect(res.status).to.equal(200);
+      expect(res.body.succeeded).to.deep.equal([]);
+      expect(res.body.failed.map((f: { message: string }) => f.message)).to.deep.equal(refusals.map(([, message]) => message));
+      expect((await api(engine.url, 'GET', PRIVACY_REQUESTS)).body.total).to.equal(before);
+    });
+
     it('answers 200 with every item under failed when none is valid', async function () {
       const res = await post([{ identity: {}, policy_key: 'default_access_policy' }]);
       expect(res.status).to.equal(200);

@@ -80,6 +80,21 @@ export const schemas = {
       properties: {
         identity: { type: 'object', additionalProperties: { type: ['string', 'null'] }, examples: [{ email: 'jane@example.com' }] },
         policy_key: { ...text, examples: ['default_access_policy', 'default_erasure_policy'] },
+        custom_privacy_request_fields: {
+          type: 'object',
+          description: 'Filled into connector files as `<custom_privacy_request_fields.name>` (the value)',
+          additionalProperties: {
+            type: 'object',
+            required: ['label', 'value'],
+            additionalProperties: false,
+            properties: {
+              label: text,
+              value: { oneOf: [{ type: ['string', 'number'] }, { type: 'array', items: { type: ['string', 'number'] } }] },
+            },
+          },
+          examples: [{ first_name: { label: 'First name', value: 'Jane' } }],
+        },
+        location: { type: 'string', pattern: '^[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?$', description: 'ISO 3166; `<privacy_request.location>`', examples: ['US-CA'] },
       },
     },
   },

@@ -73,9 +73,9 @@ export interface RunResult {
   rows: Record<string, Row[]>;
 }
 
-/** Submits one privacy request and waits until it ends. */
-export async function runRequest(engine: Engine, identity: Record<string, string>, policy: string): Promise<RunResult> {
-  const submitted = await engine.submitPrivacyRequests([{ identity, policy_key: policy }]);
+/** Submits one privacy request (with `extra` fields such as custom_privacy_request_fields) and waits until it ends. */
+export async function runRequest(engine: Engine, identity: Record<string, string>, policy: string, extra: Record<string, unknown> = {}): Promise<RunResult> {
+  const submitted = await engine.submitPrivacyRequests([{ identity, policy_key: policy, ...extra }]);
   const id = submitted.succeeded[0]?.id;
   if (!id) throw new Error(`refused: ${JSON.stringify(submitted.failed)}`);
   const deadline = Date.now() + 10_000;
