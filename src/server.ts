@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Settings } from './config/settings.ts';
 import { Engine } from './engine.ts';
 import { createApp } from './http/app.ts';
+import { startingApp } from './http/starting-app.ts';
 import { createLogger, type Logger } from './log.ts';
 import { LevelStore } from './persistence/level-store.ts';
 import type { Store } from './persistence/store.ts';
@@ -40,13 +41,9 @@ export async function startServer(
   let server: Server | undefined;
   try {
     // Listening comes first (the port may be 0 and the public URL derives from it); until the engine is ready,
-    // requests are answered 503 with Retry-After, never left hanging.
-    let handle: RequestListener | undefined;
-    server = createServer((req, res) => {
-      if (handle) return handle(req, res);
-      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
-      res.end(JSON.stringify({ detail: 'dsrflow is starting; try again in a moment', code: 'STARTING' }));
-    });
+    // requests are answered 503 STARTING.
+    let handle: RequestListener = startingApp().callback();
+    server = createServer((req, res) => handle(req, res));
     await new Promise<void>((resolve, reject) => {
       server!.once('error', reject);
       server!.listen(settings.port, settings.host, () => resolve());

@@ -2,8 +2,9 @@ import type { Context, Next } from 'koa';
 import { DsrflowError, ErrorCodes, type ErrorCode } from '../errors.ts';
 
 /**
- * The one place that turns errors into responses. Every error body is `{"detail": "...", "code": "..."}`; a
- * DsrflowError's code picks the status, and anything else is a 500 whose cause is logged, never shown.
+ * The one place that turns errors into responses. Every error body is `{"detail": "...", "code": "..."}`, or on a
+ * dashboard page that page's own view of the same code and message; a DsrflowError's code picks the status, and
+ * anything else is a 500 whose cause is logged, never shown.
  */
 
 const STATUS: Record<ErrorCode, number> = {
@@ -32,8 +33,11 @@ const STATUS: Record<ErrorCode, number> = {
   INTERNAL: 500,
 };
 
-/** The status a code answers with. */
-export const statusOf = (code: ErrorCode): number => STATUS[code];
+/** What a route that answers with HTML pages draws a refusal with (`ctx.state.errorView`); the status is the code's. */
+export type ErrorView = (ctx: Context, status: number, error: DsrflowError) => void;
+
+// A 5xx tells the client nothing it can act on, so its cause stays in the log; STARTING is the exception: try again.
+const isShown = (err: unknown): err is DsrflowError => err instanceof DsrflowError && (STATUS[err.code] < 500 || err.code === ErrorCodes.STARTING);
 
 export async function errorBoundary(ctx: Context, next: Next): Promise<void> {
   try {
@@ -42,11 +46,17 @@ export async function errorBoundary(ctx: Context, next: Next): Promise<void> {
       throw new DsrflowError(ErrorCodes.ROUTE_NOT_FOUND, `No route for ${ctx.method} ${ctx.path}`);
     }
   } catch (err) {
-    const known = err instanceof DsrflowError && STATUS[err.code] < 500;
-    const error = known ? err : new DsrflowError(ErrorCodes.INTERNAL, 'Internal server error', { cause: err });
-    ctx.status = STATUS[error.code];
-    ctx.body = { detail: error.message, code: error.code, ...(error.details !== undefined ? { errors: error.details } : {}) };
-    if (known) ctx.state.log?.info({ code: error.code, status: ctx.status }, error.message);
+    const shown = isShown(err);
+    const error = shown ? err : new DsrflowError(ErrorCodes.INTERNAL, 'Internal server error', { cause: err });
+    const status = STATUS[error.code];
+    const view = shown ? (ctx.state.errorView as ErrorView | undefined) : undefined;
+    if (view) {
+      view(ctx, status, error);
+    } else {
+      ctx.status = status;
+      ctx.body = { detail: error.message, code: error.code, ...(error.details !== undefined ? { errors: error.details } : {}) };
+    }
+    if (shown) ctx.state.log?.info({ code: error.code, status }, error.message);
     else ctx.state.log?.error({ err }, 'request failed');
   }
 }

@@ -2,14 +2,13 @@ import { readFileSync } from 'node:fs';
 import { Router } from '@koa/router';
 import type { Context } from 'koa';
 import type { Engine } from '../../engine.ts';
-import { DsrflowError, ErrorCodes, isDsrflowError } from '../../errors.ts';
+import { DsrflowError, ErrorCodes } from '../../errors.ts';
 import type { Html } from '../dashboard/html.ts';
 import { errorPage, type Problem } from '../dashboard/layout.ts';
+import { pageErrorView } from '../dashboard/error-views.ts';
 import { DUE_FILTERS, listPage, type DueFilter } from '../dashboard/list-page.ts';
 import { requestPage } from '../dashboard/request-page.ts';
 import { sendPage } from '../dashboard/respond.ts';
-import { signInPage } from '../dashboard/sign-in-page.ts';
-import { statusOf } from '../error-boundary.ts';
 import { parseListQuery } from '../list-query.ts';
 import { onlyParameters, single } from '../query-parameters.ts';
 import { authenticate } from '../require-api-key.ts';
@@ -25,9 +24,10 @@ const ASSETS = new Map(
   Object.entries(ASSET_TYPES).map(([name, type]) => [name, { type, body: readFileSync(new URL(`../dashboard/assets/${name}`, import.meta.url)) }]),
 );
 
-const refused = (err: DsrflowError) => ({ code: err.code, message: err.message });
-
-/** Sends the page `render` makes for a signed-in user; a refused input gets `refusedPage`, by default an error page. */
+/**
+ * Sends the page `render` makes for a signed-in user. A refusal goes to the error boundary, which draws it with this
+ * page's view: the sign-in form without credentials, `refusedPage` (by default an error page) for a refused input.
+ */
 async function signedInPage(
   ctx: Context,
   engine: Engine,
@@ -35,18 +35,9 @@ async function signedInPage(
   render: () => Promise<Html>,
   refusedPage = (problem: Problem) => errorPage('This page cannot be shown', problem),
 ): Promise<void> {
-  try {
-    authenticate(ctx, engine, sessions);
-  } catch (err) {
-    if (!isDsrflowError(err)) throw err;
-    return sendPage(ctx, 401, signInPage(ctx.url, err.code === ErrorCodes.AUTH_MISSING ? undefined : refused(err)));
-  }
-  try {
-    sendPage(ctx, 200, await render());
-  } catch (err) {
-    if (!isDsrflowError(err) || statusOf(err.code) >= 500) throw err;
-    sendPage(ctx, statusOf(err.code), refusedPage(refused(err)));
-  }
+  ctx.state.errorView = pageErrorView(refusedPage);
+  authenticate(ctx, engine, sessions);
+  sendPage(ctx, 200, await render());
 }
 
 export function dashboardRoutes(engine: Engine, sessions: Sessions): Router {

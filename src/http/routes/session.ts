@@ -2,9 +2,8 @@ import { Router } from '@koa/router';
 import type { Context } from 'koa';
 import type { Engine } from '../../engine.ts';
 import { DsrflowError, ErrorCodes } from '../../errors.ts';
-import { sendPage } from '../dashboard/respond.ts';
 import { readBodyText } from '../request-body.ts';
-import { signInPage } from '../dashboard/sign-in-page.ts';
+import { signInErrorView } from '../dashboard/error-views.ts';
 import { SESSION_COOKIE, SESSION_TTL_MS, type Sessions } from '../session.ts';
 
 /** Signing in to the dashboard with the API key (a form post), and signing out. */
@@ -36,8 +35,9 @@ export function sessionRoutes(engine: Engine, sessions: Sessions): Router {
       const form = await readForm(ctx);
       const next = dashboardPath(form.get('next'));
       const key = form.get('api_key') ?? '';
-      if (key === '') return sendPage(ctx, 401, signInPage(next, { code: ErrorCodes.AUTH_MISSING, message: 'Enter the API key.' }));
-      if (!engine.isApiKey(key)) return sendPage(ctx, 401, signInPage(next, { code: ErrorCodes.AUTH_INVALID, message: 'That API key is not valid.' }));
+      ctx.state.errorView = signInErrorView(next);
+      if (key === '') throw new DsrflowError(ErrorCodes.AUTH_MISSING, 'Enter the API key.');
+      if (!engine.isApiKey(key)) throw new DsrflowError(ErrorCodes.AUTH_INVALID, 'That API key is not valid.');
       setSessionCookie(ctx, sessions.create());
       ctx.redirect(next);
       ctx.status = 303;
