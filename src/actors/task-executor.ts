@@ -6,7 +6,9 @@ import type { Row, TaskRecord } from '../persistence/records.ts';
 import type { Store } from '../persistence/store.ts';
 import { runCollectionAccess, type CollectionRequestContext } from '../saas/collection-access.ts';
 import { collectionContext } from '../saas/collection-context.ts';
-import { runCollectionErasure } from '../saas/collection-erasure.ts';
+import { maskingRequest, runCollectionErasure } from '../saas/collection-erasure.ts';
+import { callbackTimeoutsOf, type CallbackTimeouts } from '../saas/callback-timeouts.ts';
+import { readRequests } from '../saas/rules/walk-config.ts';
 import type { HttpLimits } from '../saas/http-client.ts';
 import type { OutgoingRequest } from '../saas/outgoing-request.ts';
 import { isRetryable, retryDelayMs, type RetryPolicy } from './retry-policy.ts';
@@ -22,13 +24,6 @@ export interface TaskOutcome {
   rows?: Row[];
 }
 
-export interface CallbackTimeouts {
-  /** How long a task waits for its callback. */
-  timeoutMs: number;
-  /** How long it waits between heartbeats, when set. */
-  heartbeatTimeoutMs?: number;
-}
-
 export interface PollingTimes {
   /** How long a polling task waits between two checks of its sub-requests. */
   intervalMs: number;
@@ -41,6 +36,7 @@ export interface TaskExecutorOptions {
   tokens: ReplyTokens;
   /** The absolute URL third parties post callbacks to. */
   callbackUrl: string;
+  /** The configured ones; a connector's async_config may set its own. */
   callbackTimeouts: CallbackTimeouts;
   polling: PollingTimes;
   retry: RetryPolicy;
@@ -81,9 +77,8 @@ export class TaskExecutor {
   }
 
   /** The deadlines of a task that starts waiting now, and the reply values its requests carry. */
-  #awaiting(task: TaskRecord, privacyRequestId: string): AwaitingValues {
+  #awaiting(task: TaskRecord, privacyRequestId: string, { timeoutMs, heartbeatTimeoutMs }: CallbackTimeouts): AwaitingValues {
     const now = this.#options.now().getTime();
-    const { timeoutMs, heartbeatTimeoutMs } = this.#options.callbackTimeouts;
     const deadline = new Date(now + timeoutMs).toISOString();
     const heartbeatDeadline = heartbeatTimeoutMs ? new Date(now + heartbeatTimeoutMs).toISOString() : undefined;
     const token = this.#options.tokens.sign(
@@ -106,9 +101,11 @@ export class TaskExecutor {
     if (!policy) throw new Error(`policy '${request.policy_key}' does not exist`);
 
     const accessTask = task.access_task ? await store.getTask(task.access_task) : task;
+    const callbackRequests =
+      task.action_type === 'access' ? (node.endpoint ? readRequests(node.endpoint) : []) : [maskingRequest(node.endpoint, connection.saas_config)?.[1]];
     // Made on first use only: a synchronous task needs no token.
     let awaiting: AwaitingValues | undefined;
-    const awaitingValues = () => (awaiting ??= this.#awaiting(task, request.id));
+    const awaitingValues = () => (awaiting ??= this.#awaiting(task, request.id, callbackTimeoutsOf(callbackRequests, this.#options.callbackTimeouts)));
     const awaitCallback = (requestsSent: number): TaskOutcome => {
       const { deadline, heartbeatDeadline, heartbeatTimeoutMs } = awaitingValues();
       return { event: { type: 'AWAIT_CALLBACK', at: at(), requestsSent, deadline, heartbeatDeadline, heartbeatTimeoutMs } };

@@ -10,7 +10,7 @@ import { lookupPath } from './placeholders.ts';
 import { postprocess } from './postprocessors/index.ts';
 import { RequestBuildError } from './request-builder.ts';
 import { readRequests } from './rules/walk-config.ts';
-import type { DatasetField, SaasRequest } from './types.ts';
+import type { DatasetField, Endpoint, SaasConfig, SaasRequest } from './types.ts';
 
 /**
  * Erases one collection's rows as upstream does: through the endpoint's `update` request, else the config's
@@ -28,9 +28,9 @@ export type ErasureOutcome =
 export const NO_PRIMARY_KEY = 'No values were erased since no primary key was defined for this collection';
 
 /** The masking request of a collection, in upstream's order of preference. */
-function maskingRequest(cx: CollectionRequestContext): [MaskingRequestType, SaasRequest] | undefined {
-  const requests = cx.node.endpoint?.requests;
-  const dataProtection = cx.connection.saas_config.data_protection_request;
+export function maskingRequest(endpoint: Endpoint | undefined, config: SaasConfig): [MaskingRequestType, SaasRequest] | undefined {
+  const requests = endpoint?.requests;
+  const dataProtection = config.data_protection_request;
   if (requests?.update) return ['update', requests.update];
   if (dataProtection) return ['data_protection_request', dataProtection];
   if (requests?.delete) return ['delete', requests.delete];
@@ -81,7 +81,7 @@ function targetRows(request: SaasRequest, rows: Row[], cx: CollectionRequestCont
 }
 
 export async function runCollectionErasure(cx: CollectionRequestContext, rows: Row[]): Promise<ErasureOutcome> {
-  const chosen = maskingRequest(cx);
+  const chosen = maskingRequest(cx.node.endpoint, cx.connection.saas_config);
   if (!chosen) return { kind: 'skip', reason: 'the collection has no update or delete request, and the connector no data_protection_request' };
   const [type, request] = chosen;
   const writeOnly = !cx.node.endpoint || readRequests(cx.node.endpoint).length === 0;

@@ -4,7 +4,7 @@
  */
 import type { SchemaObject } from 'ajv';
 import { fail } from '../validation-problems.ts';
-import { boolean, byStrategy, noConfiguration, record, string } from './common.ts';
+import { boolean, byStrategy, record, string } from './common.ts';
 
 const request: SchemaObject = { $ref: '#/definitions/request' };
 const integer = (minimum: number): SchemaObject => ({ type: 'integer', minimum });
@@ -94,4 +94,18 @@ const polling: SchemaObject = record(
   ['status_request'],
 );
 
-export const asyncConfig: SchemaObject = byStrategy('async_config', { callback: noConfiguration, polling });
+/** At most a year: a deadline further off would outlive any privacy regulation's answer period. */
+const MAX_CALLBACK_SECONDS = 365 * 86_400;
+const callbackSeconds: SchemaObject = {
+  ...integer(1),
+  if: { type: 'integer', minimum: MAX_CALLBACK_SECONDS + 1 },
+  then: fail(`must be at most ${MAX_CALLBACK_SECONDS} (365 days)`),
+};
+
+/** A connector's own callback deadline and heartbeat timeout; left out, the engine's configured ones apply. */
+const callback: SchemaObject = {
+  ...record({ timeout_seconds: callbackSeconds, heartbeat_timeout_seconds: callbackSeconds }),
+  type: ['object', 'null'],
+};
+
+export const asyncConfig: SchemaObject = byStrategy('async_config', { callback, polling });
