@@ -18,6 +18,8 @@ export const ExitCodes = {
   REFUSED: 6,
   /** `request submit --follow`: the privacy request ended in error. */
   REQUEST_FAILED: 7,
+  /** `connection test`: the third party did not accept the connection's test request. */
+  CONNECTION_TEST_FAILED: 8,
 } as const;
 
 export type ExitCode = (typeof ExitCodes)[keyof typeof ExitCodes];

@@ -3,6 +3,7 @@ import { DsrflowError, ErrorCodes } from '../errors.ts';
 import type { Store } from '../persistence/store.ts';
 import type { OAuth2Configuration } from './auth/oauth2.ts';
 import { storedTokens } from './auth/oauth-token-store.ts';
+import { testConnection, type ConnectionTestResult } from './connection-test.ts';
 import { ConnectorClient } from './connector-client.ts';
 import type { HttpLimits } from './http-client.ts';
 import type { OutgoingObserver } from './outgoing-request.ts';
@@ -17,7 +18,7 @@ import { formatProblems, type ValidationProblem } from './validation-problems.ts
  * The registered connections. A connection is stored only once its files and secrets validate, and the datasets its
  * external references name are registered; a refused one leaves the connection it would have replaced as it was.
  * Replacing a connection keeps its OAuth2 tokens. The OAuth2 authorization code flow is run from here: the
- * authorization URL an operator opens, then the exchange of the code it sends back.
+ * authorization URL an operator opens, then the exchange of the code it sends back; and the connection test.
  */
 export class ConnectionRegistry {
   readonly #store: Store;
@@ -92,8 +93,24 @@ export class ConnectionRegistry {
     if (authentication?.strategy !== 'oauth2_authorization_code') {
       throw new DsrflowError(ErrorCodes.CONNECTION_INVALID, `connection '${key}' does not authenticate with oauth2_authorization_code`);
     }
-    const client = new ConnectorClient({ connection, registry: overrideRegistry, tokens: storedTokens(this.#store, key), limits: this.#limits, now: this.#now, observe: this.#observe });
-    return { connection, configuration: authentication.configuration as unknown as OAuth2Configuration, client };
+    return { connection, configuration: authentication.configuration as unknown as OAuth2Configuration, client: this.#clientFor(connection) };
+  }
+
+  #clientFor(connection: Connection): ConnectorClient {
+    return new ConnectorClient({
+      connection,
+      registry: overrideRegistry,
+      tokens: storedTokens(this.#store, connection.key),
+      limits: this.#limits,
+      now: this.#now,
+      observe: this.#observe,
+    });
+  }
+
+  /** Sends the connection's test_request (or runs its test override) and says whether the third party accepted it. */
+  async test(key: string): Promise<ConnectionTestResult> {
+    const connection = await this.get(key);
+    return testConnection(connection, this.#clientFor(connection), overrideRegistry);
   }
 
   /** The URL an operator opens to grant access; its `state` is kept to check the code that comes back. */

@@ -94,6 +94,25 @@ describe('the dsrflow command', function () {
     expect(await dsrflow(['connection', 'delete', 'extra'])).to.deep.include({ code: 0, stdout: 'deleted connection extra\n' });
   });
 
+  it("tests a connection: exit 0 when the third party accepts its test request, 8 with the reason when not", async function () {
+    const put = ['connection', 'put', 'unreachable', '--config', CONFIG, '--dataset', DATASET, '--secret', 'domain=127.0.0.1:9', '--secret', 'api_token=x'];
+    expect((await dsrflow(put)).code).to.equal(0);
+    try {
+      const [passed, failed, json] = await Promise.all([
+        dsrflow(['connection', 'test', 'shop']),
+        dsrflow(['connection', 'test', 'unreachable']),
+        dsrflow(['--json', 'connection', 'test', 'unreachable']),
+      ]);
+      expect(passed).to.deep.include({ code: 0, stdout: 'connection shop passed its test\n', stderr: '' });
+      expect(failed).to.deep.include({ code: 8, stdout: '' });
+      expect(failed.stderr).to.match(/^dsrflow: connection unreachable failed its test: GET \/ failed: .*ECONNREFUSED/);
+      expect(json.code).to.equal(8);
+      expect(JSON.parse(json.stdout)).to.deep.include({ msg: 'Test completed for ConnectionConfig with key: unreachable.', test_status: 'failed' });
+    } finally {
+      await dsrflow(['connection', 'delete', 'unreachable']);
+    }
+  });
+
   it('follows a request that fails to its end (exit 7), and retries it', async function () {
     const run = await dsrflow(['request', 'submit', '--email', 'jane@example.com', '--policy', 'default_access_policy', '--follow', '--interval', '50']);
     expect(run.code, run.stderr).to.equal(7);
@@ -145,6 +164,7 @@ describe('the dsrflow command', function () {
     ['an unknown policy', ['request', 'submit', '--email', 'a@b.c', '--policy', 'nope'], {}, 6, /^dsrflow: the privacy request was refused: policy 'nope' does not exist/],
     ['an unknown request', ['request', 'status', 'pri_nope'], {}, 5, /^dsrflow: No privacy request found with id 'pri_nope'\. \(PRIVACY_REQUEST_NOT_FOUND\)\n$/],
     ['an unknown connection', ['connection', 'delete', 'nope'], {}, 5, /^dsrflow: No connection found with key 'nope'\. \(CONNECTION_NOT_FOUND\)\n$/],
+    ['testing an unknown connection', ['connection', 'test', 'nope'], {}, 5, /^dsrflow: No connection found with key 'nope'\. \(CONNECTION_NOT_FOUND\)\n$/],
     ['files that do not validate', ['connection', 'put', 'bad', '--config', DATASET, '--dataset', DATASET], {}, 6, /\(CONNECTION_INVALID\)\n {2}\S+: \(root\): must have a 'saas_config' key/],
   ];
   it(`refuses bad input with a message and an exit code for scripts, changing nothing (${refusals.length} cases)`, async function () {

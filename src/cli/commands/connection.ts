@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import type { connectionView } from '../../http/views.ts';
+import type { ConnectionTestResult } from '../../saas/connection-test.ts';
 import { contextOf } from '../context.ts';
 import { CliError, ExitCodes } from '../exit-codes.ts';
 import { nameValue, print, printJson, table } from '../output.ts';
 import { readArgumentFile } from '../read-file.ts';
 
-/** `dsrflow connection put|list|delete`: the engine's registered connections. */
+/** `dsrflow connection put|list|delete|test`: the engine's registered connections. */
 
 type ConnectionView = ReturnType<typeof connectionView>;
 
@@ -49,6 +50,14 @@ async function remove(key: string, _options: unknown, command: Command): Promise
   print(`deleted connection ${key}`);
 }
 
+async function test(key: string, _options: unknown, command: Command): Promise<void> {
+  const { client, json } = contextOf(command);
+  const result = await client.call<ConnectionTestResult>('GET', `/api/v1/connection/${encodeURIComponent(key)}/test`);
+  if (json) printJson(result);
+  if (result.test_status === 'failed') throw new CliError(ExitCodes.CONNECTION_TEST_FAILED, `connection ${key} failed its test: ${result.failure_reason}`);
+  if (!json) print(`connection ${key} passed its test`);
+}
+
 export function addConnectionCommands(program: Command): void {
   const connection = program.command('connection').description("the engine's connections to third parties");
   connection
@@ -62,4 +71,5 @@ export function addConnectionCommands(program: Command): void {
     .action(put);
   connection.command('list').description('the registered connections, secrets left out').action(list);
   connection.command('delete').description('remove a connection').argument('<key>').action(remove);
+  connection.command('test').description("send the connection's test request; exit 8 if the third party refuses it").argument('<key>').action(test);
 }

@@ -104,6 +104,27 @@ const paths = {
       },
     },
   },
+  '/api/v1/connection/{key}/test': {
+    parameters: [connectionKey],
+    get: {
+      tags: ['connections'],
+      summary: "Send the connection's test_request (or run its test override) and say whether the third party accepted it",
+      responses: {
+        '200': json('The outcome, as Fides gives it: a failed test is a 200 too, with the reason', {
+          type: 'object',
+          required: ['msg', 'test_status', 'failure_reason'],
+          additionalProperties: false,
+          properties: {
+            msg: { type: 'string' },
+            test_status: { enum: ['succeeded', 'failed'] },
+            failure_reason: { type: ['string', 'null'], description: 'Why the test failed (secrets taken out); null when it succeeded' },
+          },
+        }),
+        '401': unauthorized,
+        '404': error('No such connection (`CONNECTION_NOT_FOUND`)'),
+      },
+    },
+  },
   '/api/v1/connection/{key}/oauth/authorize': {
     parameters: [connectionKey],
     post: {

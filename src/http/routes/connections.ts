@@ -43,5 +43,8 @@ export function connectionRoutes(engine: Engine): Router {
     .delete('/:key', async (ctx) => {
       await engine.connections.delete(ctx.params.key as string);
       ctx.status = 204;
+    })
+    .get('/:key/test', async (ctx) => {
+      ctx.body = await engine.connections.test(ctx.params.key as string);
     });
 }
