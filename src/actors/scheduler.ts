@@ -73,9 +73,10 @@ export class Scheduler {
     const request = await this.#o.store.getPrivacyRequest(privacyRequestId);
     if (!request || request.status === 'complete' || request.status === 'error') return;
     if (request.status === 'pending') {
-      await this.#o.store.commit([
-        { type: 'putPrivacyRequest', record: { ...request, status: 'in_processing', started_processing_at: this.#now() } },
-      ]);
+      await this.#o.store.commit(
+        [{ type: 'putPrivacyRequest', record: { ...request, status: 'in_processing', started_processing_at: this.#now() } }],
+        { durable: false },
+      );
     }
     const tasks = await this.#o.store.listTasks(privacyRequestId);
     for (const task of tasks) {

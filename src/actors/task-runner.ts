@@ -12,6 +12,11 @@ import { stepTask, taskStatusOf, type TaskEffect } from './task-transition.ts';
  * stored with it, in one atomic commit), and only then performs the effects the transition named. No task lives in
  * memory between events. The effects are stored as pending work in the transition's commit and deleted once done,
  * so a restart redoes exactly the effects a crash cut short (`redo`).
+ *
+ * A transition that answers someone outside the engine (a third party's callback, an operator's retry) is synced to
+ * disk before they are answered. The engine's own steps are written before their effects run, which a killed process
+ * cannot lose, and reach the disk with the next synced commit (commits are written in order): after a power loss the
+ * last of them may be redone, which their effects allow (the same Idempotency-Key on every attempt of a request).
  */
 
 export interface TaskTransition {
@@ -106,7 +111,7 @@ export class TaskRunner {
         ...timerChanges(timersOf(stored.id, stored.snapshot), timersOf(next.id, next.snapshot)),
         ...(options.alsoStore?.(next) ?? []),
         ...(pending ? [{ type: 'putPendingWork', work: pending } as const] : []),
-      ]);
+      ], { durable: (options.by ?? 'engine') !== 'engine' });
       this.#log.info(
         { task_id: next.id, privacy_request_id: next.privacy_request_id, collection: next.collection_address, action: next.action_type, from: transition.from, to: transition.to },
         'request task transition',

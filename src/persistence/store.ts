@@ -18,8 +18,10 @@ import type {
  *
  * Contract:
  * - `commit(ops)` applies all ops atomically and durably (on disk, synced) before its promise resolves. With
- *   `{durable: false}` the ops are still atomic and in order, but a crash may lose them (and only them, with any
- *   later non-durable commit): for bookkeeping that is safe to redo, such as deleting pending work that was done.
+ *   `{durable: false}` the ops are still atomic, visible to reads and in order, and survive the process being killed,
+ *   but a power loss may lose them (and only them, with any later non-durable commit: a durable commit makes every
+ *   commit before it durable): for steps that are safe to redo, such as the engine's own transitions and deleting
+ *   pending work that was done.
  * - Reads after a resolved write see that write.
  * - Missing records read as `undefined`, never as an error.
  * - Records go in and come out as plain JSON: no identity is kept between a put and a get.
