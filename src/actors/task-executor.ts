@@ -39,6 +39,7 @@ export interface TaskExecutorOptions {
   /** The configured ones; a connector's async_config may set its own. */
   callbackTimeouts: CallbackTimeouts;
   polling: PollingTimes;
+  /** The configured one; a connection may override it. */
   retry: RetryPolicy;
   now: () => Date;
   random?: () => number;
@@ -69,11 +70,17 @@ export class TaskExecutor {
     } catch (err) {
       const error = (err as Error).message;
       const attempt = task.snapshot.context.attempt ?? 1;
-      const delay = isRetryable(err) ? retryDelayMs(this.#options.retry, attempt, (this.#options.random ?? Math.random)()) : undefined;
+      const delay = isRetryable(err) ? retryDelayMs(await this.#retryPolicy(task), attempt, (this.#options.random ?? Math.random)()) : undefined;
       if (delay === undefined) return { event: { type: 'FAILED', at: at(), error } };
       const retryAt = new Date(this.#options.now().getTime() + delay).toISOString();
       return { event: { type: 'RETRY_LATER', at: at(), error, retryAt } };
     }
+  }
+
+  /** The engine's retry policy, with what the task's connection overrides of it. */
+  async #retryPolicy(task: TaskRecord): Promise<RetryPolicy> {
+    const connection = task.connection_key ? await this.#options.store.getConnection(task.connection_key) : undefined;
+    return { ...this.#options.retry, ...connection?.retry };
   }
 
   /** The deadlines of a task that starts waiting now, and the reply values its requests carry. */

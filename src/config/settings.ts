@@ -6,6 +6,7 @@ import { DsrflowError, ErrorCodes } from '../errors.ts';
 import type { ConnectionFiles } from '../saas/load-connection.ts';
 import { MissingVariableError, substituteEnv } from './env-substitution.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../actors/retry-policy.ts';
+import { durationProblem, parseRetryCount, parseRetryOverride, retryCountProblem, RetrySettingError, type RetryOverride } from './retry-override.ts';
 import { parseDurationMs, parseDurationSeconds, parseSizeBytes } from './units.ts';
 
 /**
@@ -38,8 +39,11 @@ export interface Settings {
   logLevel: string;
   /** The folder of request_override and authentication strategy modules (src/saas/overrides), when there is one. */
   overridesDir?: string;
-  connections: ConnectionFiles[];
+  connections: ConfiguredConnection[];
 }
+
+/** A connection of the config file: its files and secrets, and its own retry policy when it has one. */
+export type ConfiguredConnection = ConnectionFiles & { retry?: RetryOverride };
 
 export const DEFAULT_SETTINGS: Settings = {
   host: '127.0.0.1',
@@ -91,6 +95,8 @@ const fileSchema = {
           saas_config: { type: 'string' },
           dataset: { type: 'string' },
           secrets: { type: 'object', additionalProperties: { type: ['string', 'number'] } },
+          // Checked by parseRetryOverride, whose messages name the key and the values it takes.
+          retry: {},
         },
       },
     },
@@ -147,9 +153,9 @@ function readConfigFile(path: string, env: NodeJS.ProcessEnv): Record<string, un
   return parsed as Record<string, unknown>;
 }
 
-function connectionsFrom(file: Record<string, unknown>, path: string): ConnectionFiles[] {
+function connectionsFrom(file: Record<string, unknown>, path: string): ConfiguredConnection[] {
   const base = dirname(path);
-  const entries = (file.connections ?? []) as { key: string; saas_config: string; dataset: string; secrets?: Record<string, unknown> }[];
+  const entries = (file.connections ?? []) as { key: string; saas_config: string; dataset: string; secrets?: Record<string, unknown>; retry?: unknown }[];
   return entries.map((entry, i) => {
     const read = (what: 'saas_config' | 'dataset') => {
       const filePath = resolve(base, entry[what]);
@@ -161,6 +167,13 @@ function connectionsFrom(file: Record<string, unknown>, path: string): Connectio
     };
     const config = read('saas_config');
     const dataset = read('dataset');
+    let retry: RetryOverride | undefined;
+    try {
+      retry = entry.retry === undefined ? undefined : parseRetryOverride(entry.retry, `connections[${i}].retry`);
+    } catch (err) {
+      if (err instanceof RetrySettingError) throw invalid(`${path}: ${err.path}`, err.problem);
+      throw err;
+    }
     return {
       key: entry.key,
       saasConfig: config.text,
@@ -168,6 +181,7 @@ function connectionsFrom(file: Record<string, unknown>, path: string): Connectio
       secrets: entry.secrets ?? {},
       configFile: entry.saas_config,
       datasetFile: entry.dataset,
+      ...(retry ? { retry } : {}),
     };
   });
 }
@@ -216,7 +230,7 @@ export function loadSettings(env: NodeJS.ProcessEnv, configPath?: string, cwd = 
   const duration = (key: string) => {
     if (merged[key] === undefined) return undefined;
     const ms = parseDurationMs(merged[key] as string);
-    if (ms === undefined) throw invalid(key, `'${merged[key]}' is not a duration such as 7d, 12h, 30m, 45s or 250ms`);
+    if (ms === undefined) throw invalid(key, durationProblem(merged[key]));
     return ms;
   };
   settings.callbackTimeoutMs = duration('callback_timeout') ?? settings.callbackTimeoutMs;
@@ -226,8 +240,8 @@ export function loadSettings(env: NodeJS.ProcessEnv, configPath?: string, cwd = 
   settings.pollingIntervalMs = duration('polling_interval') ?? settings.pollingIntervalMs;
   settings.pollingTimeoutMs = duration('polling_timeout') ?? settings.pollingTimeoutMs;
   if (merged.task_retry_count !== undefined) {
-    const count = Number(merged.task_retry_count);
-    if (!Number.isInteger(count) || count < 0 || count > 100) throw invalid('task_retry_count', `'${merged.task_retry_count}' is not a whole number from 0 to 100`);
+    const count = parseRetryCount(merged.task_retry_count);
+    if (count === undefined) throw invalid('task_retry_count', retryCountProblem(merged.task_retry_count));
     settings.retry = { ...settings.retry, count };
   }
   settings.retry = {

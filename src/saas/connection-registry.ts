@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { RetryOverride } from '../config/retry-override.ts';
 import { DsrflowError, ErrorCodes } from '../errors.ts';
 import type { Store } from '../persistence/store.ts';
 import type { OAuth2Configuration } from './auth/oauth2.ts';
@@ -33,7 +34,8 @@ export class ConnectionRegistry {
     this.#observe = observe;
   }
 
-  async put(files: ConnectionFiles): Promise<{ connection: Connection; created: boolean }> {
+  /** Registers or replaces a connection; a replacement without `retry` drops the retry policy the old one had. */
+  async put(files: ConnectionFiles & { retry?: RetryOverride }): Promise<{ connection: Connection; created: boolean }> {
     if (!/^[a-zA-Z0-9_.-]{1,200}$/.test(files.key)) {
       throw new DsrflowError(ErrorCodes.CONNECTION_INVALID, `connection key '${files.key}' must be 1 to 200 letters, digits, '_', '.' or '-'`);
     }
@@ -45,6 +47,7 @@ export class ConnectionRegistry {
     const connection: Connection = {
       key: files.key,
       ...loaded,
+      ...(files.retry ? { retry: files.retry } : {}),
       ...(existing?.oauth ? { oauth: existing.oauth } : {}),
       created_at: existing?.created_at ?? now,
       updated_at: now,

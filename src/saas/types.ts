@@ -4,6 +4,8 @@
  * module that runs it (./auth, ./pagination, ./postprocessors, ../policies/masking.ts).
  */
 
+import type { RetryOverride } from '../config/retry-override.ts';
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS' | 'HEAD';
 
 export interface ConnectorParam {
@@ -194,6 +196,8 @@ export interface Connection {
   saas_config: SaasConfig;
   dataset: Dataset;
   secrets: Secrets;
+  /** The connection's own retry policy, over the engine's (../config/retry-override.ts). */
+  retry?: RetryOverride;
   oauth?: OAuthState;
   created_at: string;
   updated_at: string;

@@ -105,6 +105,54 @@ connections:
     });
   });
 
+  it('reads the retry policy: task_retry_count, task_retry_delay and task_retry_max_delay, from the file or the environment', () => {
+    withConfig('task_retry_count: 4\ntask_retry_delay: 500ms\ntask_retry_max_delay: 2m\n', (path) => {
+      expect(loadSettings({}, path).retry).to.deep.equal({ count: 4, firstDelayMs: 500, maxDelayMs: 120_000 });
+      expect(loadSettings({ DSRFLOW_TASK_RETRY_COUNT: '0', DSRFLOW_TASK_RETRY_DELAY: '3s' }, path).retry).to.deep.equal({ count: 0, firstDelayMs: 3000, maxDelayMs: 120_000 });
+    });
+    expect(errorOf(() => loadSettings({ DSRFLOW_TASK_RETRY_COUNT: 'many' }, undefined, '/nonexistent')).message).to.equal("task_retry_count: 'many' is not a whole number from 0 to 100");
+    expect(errorOf(() => loadSettings({ DSRFLOW_TASK_RETRY_MAX_DELAY: 'later' }, undefined, '/nonexistent')).message).to.equal(
+      "task_retry_max_delay: 'later' is not a duration such as 7d, 12h, 30m, 45s or 250ms",
+    );
+  });
+
+  describe("a connection's own retry policy", () => {
+    const connection = (retry: string) => `connections:
+  - key: shop
+    saas_config: ${FIXTURE_CONFIG}
+    dataset: ${FIXTURE_DATASET}
+${retry}`;
+
+    it('is read beside its files and secrets; keys left out are left out, and a connection without one has none', () => {
+      withConfig(`${connection('    retry: { count: 5, delay: 250ms, max_delay: 1m }\n')}  - key: other\n    saas_config: ${FIXTURE_CONFIG}\n    dataset: ${FIXTURE_DATASET}\n`, (path) => {
+        const [shop, other] = loadSettings({}, path).connections;
+        expect(shop!.retry).to.deep.equal({ count: 5, firstDelayMs: 250, maxDelayMs: 60_000 });
+        expect(other).not.to.have.property('retry');
+      });
+      withConfig(connection('    retry:\n      delay: 10\n'), (path) => {
+        expect(loadSettings({}, path).connections[0]!.retry, 'a bare number is seconds').to.deep.equal({ firstDelayMs: 10_000 });
+      });
+    });
+
+    it('is refused when wrong, naming the connection, the key and what it takes', () => {
+      const cases: [string, string][] = [
+        ['    retry: { count: -1 }\n', "connections[0].retry.count: '-1' is not a whole number from 0 to 100"],
+        ['    retry: { count: "2" }\n', "connections[0].retry.count: '2' is not a whole number from 0 to 100"],
+        ['    retry: { delay: soon }\n', "connections[0].retry.delay: 'soon' is not a duration such as 7d, 12h, 30m, 45s or 250ms"],
+        ['    retry: { max_delay: 0 }\n', "connections[0].retry.max_delay: '0' is not a duration such as 7d, 12h, 30m, 45s or 250ms"],
+        ['    retry: { tries: 3 }\n', 'connections[0].retry.tries: is not a retry setting; they are count, delay, max_delay'],
+        ['    retry: 3\n', 'connections[0].retry: must be an object with any of count, delay, max_delay'],
+      ];
+      for (const [retry, message] of cases) {
+        withConfig(connection(retry), (path) => {
+          const err = errorOf(() => loadSettings({}, path));
+          expect(err.code).to.equal('CONFIG_INVALID');
+          expect(err.message).to.equal(`${path}: ${message}`);
+        });
+      }
+    });
+  });
+
   it('refuses a config file named on the command line that does not exist', () => {
     expect(errorOf(() => loadSettings({}, '/nonexistent/dsrflow.yaml')).message).to.equal('/nonexistent/dsrflow.yaml: config file not found');
   });

@@ -158,6 +158,16 @@ export const schemas = {
       saas_config: { type: ['string', 'object'], description: 'The SaaS config file: YAML text, or the parsed object (root key `saas_config`)' },
       dataset: { type: ['string', 'object'], description: 'The dataset file: YAML text, or the parsed object (root key `dataset`)' },
       secrets: { type: 'object', description: 'Values of the config’s connector_params' },
+      retry: {
+        type: 'object',
+        additionalProperties: false,
+        description: 'The connection’s own retry policy: each key given replaces task_retry_count, task_retry_delay or task_retry_max_delay',
+        properties: {
+          count: { type: 'integer', minimum: 0, maximum: 100 },
+          delay: { type: ['string', 'integer'], description: 'A duration: `45s`, `250ms`, `30m`, or seconds' },
+          max_delay: { type: ['string', 'integer'], description: 'A duration: `45s`, `250ms`, `30m`, or seconds' },
+        },
+      },
     },
   },
   Connection: {

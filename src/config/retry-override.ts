@@ -1,0 +1,62 @@
+import type { RetryPolicy } from '../actors/retry-policy.ts';
+import { parseDurationMs } from './units.ts';
+
+/**
+ * A connection's own retry policy, `retry: {count, delay, max_delay}` beside its saas_config, dataset and secrets (in
+ * dsrflow.yaml and in `PUT /api/v1/connection/{key}`). Each key given replaces the engine's task_retry_count,
+ * task_retry_delay and task_retry_max_delay for that connection's tasks; a key left out keeps the engine's.
+ */
+
+export type RetryOverride = Partial<RetryPolicy>;
+
+/** A value that is not what its setting takes, with where it is (e.g. `retry.count`). */
+export class RetrySettingError extends Error {
+  constructor(
+    readonly path: string,
+    readonly problem: string,
+  ) {
+    super(`${path}: ${problem}`);
+  }
+}
+
+const KEYS = ['count', 'delay', 'max_delay'];
+
+/** A retry count: a whole number from 0 to 100, as a number or (from an environment variable) as text. */
+export function parseRetryCount(value: unknown): number | undefined {
+  const count = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof count === 'number' && Number.isInteger(count) && count >= 0 && count <= 100 ? count : undefined;
+}
+
+const shown = (value: unknown) => (value !== null && typeof value === 'object' ? JSON.stringify(value) : `'${String(value)}'`);
+
+export function retryCountProblem(value: unknown): string {
+  return `${shown(value)} is not a whole number from 0 to 100`;
+}
+
+export function durationProblem(value: unknown): string {
+  return `${shown(value)} is not a duration such as 7d, 12h, 30m, 45s or 250ms`;
+}
+
+/** Reads a connection's `retry` block; throws a RetrySettingError naming the first key that is wrong. */
+export function parseRetryOverride(value: unknown, path = 'retry'): RetryOverride {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new RetrySettingError(path, `must be an object with any of ${KEYS.join(', ')}`);
+  }
+  const block = value as Record<string, unknown>;
+  const unknown = Object.keys(block).find((key) => !KEYS.includes(key));
+  if (unknown !== undefined) throw new RetrySettingError(`${path}.${unknown}`, `is not a retry setting; they are ${KEYS.join(', ')}`);
+  const override: RetryOverride = {};
+  if (block.count !== undefined) {
+    // Text is for environment variables only: in a connection, a count is a number.
+    const count = typeof block.count === 'number' ? parseRetryCount(block.count) : undefined;
+    if (count === undefined) throw new RetrySettingError(`${path}.count`, retryCountProblem(block.count));
+    override.count = count;
+  }
+  for (const [key, field] of [['delay', 'firstDelayMs'], ['max_delay', 'maxDelayMs']] as const) {
+    if (block[key] === undefined) continue;
+    const ms = typeof block[key] === 'string' || typeof block[key] === 'number' ? parseDurationMs(block[key]) : undefined;
+    if (ms === undefined) throw new RetrySettingError(`${path}.${key}`, durationProblem(block[key]));
+    override[field] = ms;
+  }
+  return override;
+}
