@@ -12,7 +12,14 @@ import { readArgumentFile } from '../read-file.ts';
 type ConnectionView = ReturnType<typeof connectionView>;
 
 function secretsFile(path: string): Record<string, unknown> {
-  const parsed: unknown = parseYaml(readArgumentFile(path));
+  const text = readArgumentFile(path);
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text);
+  } catch (err) {
+    // The parser's message goes on to draw the line; its first line says what is wrong and where.
+    throw new CliError(ExitCodes.USAGE, `${path} is not valid YAML: ${(err as Error).message.split('\n')[0]!.replace(/:$/, '')}`);
+  }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new CliError(ExitCodes.USAGE, `${path} must hold a mapping of secret names to values`);
   return parsed as Record<string, unknown>;
 }
