@@ -131,8 +131,7 @@ export class Scheduler {
     for (const id of taskIds) {
       const task = await this.#o.store.getTask(id);
       if (!task || taskStatusOf(task.snapshot) !== 'pending') continue;
-      const upstream = await Promise.all(task.upstream.map((u) => this.#o.store.getTask(u)));
-      if (!upstream.every((u) => u && DONE.has(taskStatusOf(u.snapshot)))) continue;
+      if (!(await this.#allDone(task.upstream))) continue;
       await this.#sendIfStillValid(id, { type: 'START', at: this.#now() });
     }
   }
@@ -154,6 +153,15 @@ export class Scheduler {
     } catch (err) {
       if (!isDsrflowError(err, ErrorCodes.TASK_EVENT_REJECTED)) throw err;
     }
+  }
+
+  /** Reads tasks only until one is not done: the terminator has every collection upstream of it. */
+  async #allDone(taskIds: string[]): Promise<boolean> {
+    for (const id of taskIds) {
+      const task = await this.#o.store.getTask(id);
+      if (!task || !DONE.has(taskStatusOf(task.snapshot))) return false;
+    }
+    return true;
   }
 
   async #anyOpen(taskIds: string[]): Promise<boolean> {

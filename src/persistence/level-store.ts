@@ -32,7 +32,8 @@ import type { Store } from './store.ts';
  * failing the batch it would have joined.
  */
 
-type BatchOp = { put: true; key: string; value: string } | { put: false; key: string };
+/** `recent`: the key is in a space whose values `RecentValues` keeps. */
+type BatchOp = { put: true; key: string; value: string; recent: boolean } | { put: false; key: string; recent: boolean };
 
 type Space =
   | 'privacy-request'
@@ -68,9 +69,8 @@ const LAYOUT_VERSION = 3;
 const LAYOUT_SETTING = 'store_layout_version';
 
 /** The spaces whose values `RecentValues` keeps, and how many characters of them at most. */
-const RECENT_SPACES = ['task', 'task-state', 'privacy-request', 'request-tasks'].map((space) => key(space as Space, ''));
+const RECENT_SPACES = new Set<Space>(['task', 'task-state', 'privacy-request', 'request-tasks']);
 const RECENT_CHARS = 8_000_000;
-const isRecentKey = (k: string) => RECENT_SPACES.some((prefix) => k.startsWith(prefix));
 
 const parse = <T>(text: string | undefined): T | undefined => (text === undefined ? undefined : (JSON.parse(text) as T));
 
@@ -96,7 +96,7 @@ export class LevelStore implements Store {
       }
       await batch.write({ sync });
       for (const op of ops) {
-        if (!isRecentKey(op.key)) continue;
+        if (!op.recent) continue;
         if (op.put) this.#recent.set(op.key, op.value);
         else this.#recent.delete(op.key);
       }
@@ -134,7 +134,7 @@ export class LevelStore implements Store {
     for await (const [k, id] of this.#db.iterator(range('task-by-request'))) {
       const requestId = k.slice(key('task-by-request', '').length, k.lastIndexOf('!'));
       lists.set(requestId, [...(lists.get(requestId) ?? []), id]);
-      batch.push({ put: false, key: k });
+      batch.push({ put: false, key: k, recent: false });
     }
     for (const [requestId, ids] of lists) batch.push(putJson('request-tasks', requestId, ids));
     batch.push(put('setting', LAYOUT_SETTING, String(LAYOUT_VERSION)));
@@ -148,7 +148,7 @@ export class LevelStore implements Store {
 
   #get(space: Space, k: string): string | undefined {
     const full = key(space, k);
-    if (!isRecentKey(full)) return this.#db.getSync(full);
+    if (!RECENT_SPACES.has(space)) return this.#db.getSync(full);
     const recent = this.#recent.get(full);
     if (recent !== undefined) return recent;
     const stored = this.#db.getSync(full);
@@ -306,7 +306,7 @@ export class LevelStore implements Store {
 }
 
 function put(space: Space, k: string, value: string): BatchOp {
-  return { put: true, key: key(space, k), value };
+  return { put: true, key: key(space, k), value, recent: RECENT_SPACES.has(space) };
 }
 
 function putJson(space: Space, k: string, value: unknown): BatchOp {
@@ -314,5 +314,5 @@ function putJson(space: Space, k: string, value: unknown): BatchOp {
 }
 
 function del(space: Space, k: string): BatchOp {
-  return { put: false, key: key(space, k) };
+  return { put: false, key: key(space, k), recent: RECENT_SPACES.has(space) };
 }
