@@ -2,11 +2,13 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Settings } from './config/settings.ts';
 import { Engine } from './engine.ts';
+import { DsrflowError, ErrorCodes, isDsrflowError } from './errors.ts';
 import { createApp } from './http/app.ts';
 import { startingApp } from './http/starting-app.ts';
 import { createLogger, type Logger } from './log.ts';
 import { LevelStore } from './persistence/level-store.ts';
 import type { Store } from './persistence/store.ts';
+import type { ConnectionFiles } from './saas/load-connection.ts';
 
 /**
  * Starts dsrflow as a user does: opens the LevelDB store in the data folder, listens, registers the connections of
@@ -31,6 +33,18 @@ export interface StartOptions {
   now?: () => Date;
 }
 
+/** Registers the config file's connections; one that is refused stops the start, named by its key. */
+async function registerConnections(engine: Engine, connections: ConnectionFiles[]): Promise<void> {
+  for (const files of connections) {
+    try {
+      await engine.connections.put(files);
+    } catch (err) {
+      if (!isDsrflowError(err, ErrorCodes.CONNECTION_INVALID)) throw err;
+      throw new DsrflowError(ErrorCodes.CONFIG_INVALID, `${err.message} (connection '${files.key}')`, { cause: err, details: err.details });
+    }
+  }
+}
+
 export async function startServer(
   settings: Settings,
   log: Logger = createLogger(settings.logLevel),
@@ -52,7 +66,7 @@ export async function startServer(
     const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
     const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
     const engine = await Engine.create({ store, settings, publicUrl: settings.publicUrl ?? url, log, now: options.now });
-    for (const files of settings.connections) await engine.connections.put(files);
+    await registerConnections(engine, settings.connections);
     handle = createApp(engine, { callbackBodyLimitBytes: settings.callbackBodyLimitBytes, log }).callback();
     await engine.start();
     const running = server;
