@@ -1,15 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import type { AsyncShopService, Row } from '../../fixtures/third-party/async-shop-service.ts';
+import type { AsyncShopService, PendingCallback, ReceivedRequest, Row } from '../../fixtures/third-party/async-shop-service.ts';
 import { api, eventually, SHOP_TOKEN, startShop, tempDir } from '../support/harness.ts';
 
 /**
  * The engine as a child process, killed with SIGKILL while sending, while awaiting and while a callback is being
  * accepted, and restarted on the same data folder each time, as a service manager would: every privacy request
- * still ends complete with exactly the right results.
+ * still ends complete with exactly the right results. A kill counts only when it killed a running engine at a point
+ * the test can show it was at.
  */
 
 const API_KEY = 'crash-test-key';
@@ -33,6 +35,7 @@ async function freePort(): Promise<number> {
 
 /** Runs the engine and starts it again whenever it dies, until stopped. */
 class Supervisor {
+  /** Why each kill that killed a running engine was made. */
   readonly kills: string[] = [];
   output = '';
   #child?: ChildProcess;
@@ -50,14 +53,13 @@ class Supervisor {
     this.#child = child;
   }
 
-  /** Kills the engine with SIGKILL; resolves once it is dead. */
-  kill(why: string): Promise<void> {
-    this.kills.push(why);
+  /** Kills the engine with SIGKILL; resolves once it is dead: true when it was running and the signal killed it. */
+  async kill(): Promise<boolean> {
     const child = this.#child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-    const dead = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGKILL');
-    return dead;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return false;
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    if (!child.kill('SIGKILL')) return false;
+    return (await exited) === 'SIGKILL';
   }
 
   async stop(): Promise<void> {
@@ -69,6 +71,39 @@ class Supervisor {
       child.kill('SIGTERM');
     });
   }
+}
+
+/**
+ * Kills the engine while it accepts `callback`: posts it with `Expect: 100-continue` and sends half its body. Node's
+ * HTTP server writes 100 Continue just before it hands a request to the app (the engine sets no checkContinue
+ * handler), so once it comes the engine has received the callback and is handling it; and with half a body it cannot
+ * have decided anything or answered. The engine is killed then. Resolves true when that kill killed the engine and no
+ * answer came before it died (an answer would mean it refused the callback at once, e.g. 503 while starting).
+ */
+async function killWhileAccepting(engine: Supervisor, callback: PendingCallback): Promise<boolean> {
+  const body = Buffer.from(JSON.stringify(callback.body));
+  const post = httpRequest(callback.replyTo, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${callback.token}`, 'content-type': 'application/json', 'content-length': body.length, expect: '100-continue' },
+  });
+  let answered = false;
+  post.on('response', (res) => {
+    answered = true;
+    res.resume();
+  });
+  post.on('error', () => undefined);
+  const closed = new Promise<void>((resolve) => post.once('close', () => resolve()));
+  const continued = await new Promise<boolean>((resolve) => {
+    post.once('continue', () => resolve(true));
+    post.once('close', () => resolve(false));
+    post.flushHeaders();
+  });
+  if (!continued) return false;
+  post.write(body.subarray(0, body.length >> 1));
+  const killed = await engine.kill();
+  post.destroy();
+  await closed;
+  return killed && !answered;
 }
 
 describe('crash recovery: SIGKILL at the worst moments', function () {
@@ -95,32 +130,43 @@ describe('crash recovery: SIGKILL at the worst moments', function () {
         30_000,
       );
 
-    // Both kills wait for the submission's answer: a POST cut off by a kill could not be told apart from a lost one.
-    let submitted = false;
+    // Every kill waits for the submission's answer: a POST cut off by a kill could not be told apart from a lost one.
     let markSubmitted!: () => void;
     const submission = new Promise<void>((resolve) => (markSubmitted = resolve));
-    let callbacks = 0;
     let markKilledWhileAwaiting!: () => void;
     const killedWhileAwaiting = new Promise<void>((resolve) => (markKilledWhileAwaiting = resolve));
     const held = email(PEOPLE - 2);
+    const cutOff = email(PEOPLE - 1);
+    let killingWhileSending = false;
+    let killingWhileAccepting = false;
+    /** How many requests the shop had received when the engine was killed while the held lookup awaited. */
+    let receivedBeforeAwaitingKill: number | undefined;
     shop = await startShop({
       users: USERS,
       orders: ORDERS,
       callbackDelayMs: 30,
       callbackAttempts: 400,
-      // While sending: the engine dies waiting for the answer to a lookup (once the submission was answered).
+      // While sending: the engine has sent a lookup and waits for its answer, which comes only once it is dead.
       onRequest: async (r) => {
-        if (r.path === '/api/v1/user' && r.query.query === email(PEOPLE - 1) && !engine.kills.includes('while sending')) {
-          await submission;
-          // The answer waits until the engine is dead: it never learns that the lookup was accepted.
-          await engine.kill('while sending');
-        }
+        if (r.path !== '/api/v1/user' || r.query.query !== cutOff || killingWhileSending || engine.kills.includes('while sending')) return;
+        killingWhileSending = true;
+        await submission;
+        if (await engine.kill()) engine.kills.push('while sending');
+        killingWhileSending = false;
+        // Answered as a vendor that did not take the lookup: only the engine's sending it again can complete it.
+        return 503;
       },
-      // While a callback is being accepted: the engine dies with a callback in flight.
       beforeCallback: async (callback) => {
         // One person's lookup is called back only after the engine was killed while it waited for it.
         if ((callback.body.access_results as Row[] | undefined)?.[0]?.email === held) await killedWhileAwaiting;
-        if (submitted && ++callbacks === 3) setTimeout(() => void engine.kill('while accepting a callback'), 1);
+        // While a callback is being accepted (after the other kills, so that they stay where they were aimed): a copy of
+        // this callback is cut off inside acceptance by a kill; the shop then posts it whole, again and again, until the
+        // restarted engine takes it.
+        if (receivedBeforeAwaitingKill === undefined || killingWhileAccepting || engine.kills.includes('while accepting a callback')) return;
+        killingWhileAccepting = true;
+        await call('GET', '/health');
+        if (await killWhileAccepting(engine, callback)) engine.kills.push('while accepting a callback');
+        killingWhileAccepting = false;
       },
     });
     const config = join(dir.path, 'dsrflow.yaml');
@@ -153,7 +199,6 @@ connections:
     });
     const ids = answer.body.succeeded.map((r: { id: string }) => r.id) as string[];
     expect(ids).to.have.length(PEOPLE);
-    submitted = true;
     markSubmitted();
 
     // While awaiting: kill once the held person's lookup waits for its callback.
@@ -162,7 +207,10 @@ connections:
       const tasks = (await call('GET', `/api/v1/privacy-request/${heldId}/tasks`)).body as { status: string; collection_address: string }[];
       return tasks.some((t) => t.collection_address === 'shop:user' && t.status === 'awaiting_callback') ? true : undefined;
     }, 'the held lookup to await its callback', 30_000);
-    await engine.kill('while awaiting');
+    // Should another kill have just killed the engine, this one waits for the restart and kills it again.
+    while (!(await engine.kill())) await call('GET', '/health');
+    engine.kills.push('while awaiting');
+    receivedBeforeAwaitingKill = shop.received.length;
     markKilledWhileAwaiting();
 
     const statuses = await eventually(async () => {
@@ -181,12 +229,16 @@ connections:
       const erased = tasks.filter((t) => t.action_type === 'erasure' && t.collection_address.startsWith('shop:'));
       expect(erased.map((t) => [t.collection_address, t.rows_masked]), `request ${i}`).to.have.deep.members([['shop:user', 1], ['shop:orders', 1]]);
     }
-    // A request sent again after a crash carries the key it had the first time. (The lookup cut off by the first kill
-    // is sent again, unless the shop's callback for it, posted again and again, arrived first after the restart.)
-    const keys = new Map<string, Set<unknown>>();
-    for (const r of shop.received.filter((q) => q.path === '/api/v1/user' && q.method === 'GET')) {
-      keys.set(r.query.query!, (keys.get(r.query.query!) ?? new Set()).add(r.headers['idempotency-key']));
+    // A request sent again after a crash carries the key it had the first time. The lookup cut off by the kill while
+    // sending was never taken, so it must have been sent again; the held one was waiting, so it was not.
+    const isLookup = (q: ReceivedRequest, who: string) => q.path === '/api/v1/user' && q.method === 'GET' && q.query.query === who;
+    const lookups = (who: string) => shop.received.filter((q) => isLookup(q, who));
+    expect(lookups(cutOff).length, 'the cut-off lookup was sent again').to.be.at.least(2);
+    expect(shop.received.slice(receivedBeforeAwaitingKill).filter((q) => isLookup(q, held)), 'an awaiting task is not run again').to.be.empty;
+    for (let i = 0; i < PEOPLE; i++) {
+      const keys = new Set(lookups(email(i)).map((r) => r.headers['idempotency-key']));
+      expect(keys.size, `${email(i)} got one Idempotency-Key`).to.equal(1);
+      expect([...keys][0]).to.be.a('string');
     }
-    for (const [who, set] of keys) expect(set.size, `${who} got one Idempotency-Key`).to.equal(1);
   });
 });
