@@ -1,10 +1,10 @@
 /**
  * Sends a prepared request with undici, as upstream's authenticated client does: connect and read timeouts, a cap on
- * the response size, and up to three retries of a 429, 502, 503 or 504 answer that says when to come back
- * (`Retry-After`, in seconds or as a date, waited for up to 5 minutes). Such an answer without `Retry-After` fails
- * the attempt at once, and the task's retry policy (../actors/retry-policy.ts) runs the task again with backoff,
- * unless `retryDelayMs` asks for upstream's in-place backoff (waits of 1, 2, 4 × that delay). A connection error or
- * timeout is not retried here either.
+ * the response size, and up to three retries in place of a 429, 502, 503 or 504 answer that says when to come back
+ * (`Retry-After`, in seconds or as a date, waited for up to 5 minutes). Such an answer without `Retry-After` is
+ * retried in place with exponential backoff when `retryDelayMs` is set (upstream's waits are 1, 2, 4 s: 1000);
+ * otherwise, as when the retries are spent, it fails the attempt and the task's retry policy
+ * (../actors/retry-policy.ts) runs the task again later. A connection error or timeout is not retried here.
  */
 import { Agent, request, type Dispatcher } from 'undici';
 import { lookupPath } from './placeholders.ts';
@@ -20,6 +20,8 @@ export interface HttpLimits {
   retries?: number;
   /** When set, an answer without `Retry-After` is retried in place too, after this wait, doubled each time. */
   retryDelayMs?: number;
+  /** The longest of those doubled waits; default 30 s. */
+  maxRetryDelayMs?: number;
   /** The longest wait a `Retry-After` may ask for; default 5 min. */
   maxRetryAfterMs?: number;
   /** Where requests go (tests route them to loopback servers); default: an agent with the timeouts above. */
@@ -97,6 +99,17 @@ export function retryAfterMs(value: string | undefined, now: number): number | u
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/**
+ * How long to wait before retry number `attempt + 1` of a retried status: as its `Retry-After` asks, else the
+ * backoff; undefined when the answer is not to be retried in place.
+ */
+function retryWaitMs(response: IncomingResponse, attempt: number, limits: HttpLimits): number | undefined {
+  const asked = retryAfterMs(response.headers['retry-after'], Date.now());
+  if (asked !== undefined) return Math.min(asked, limits.maxRetryAfterMs ?? 300_000);
+  if (limits.retryDelayMs === undefined) return undefined;
+  return Math.min(limits.retryDelayMs * 2 ** attempt, limits.maxRetryDelayMs ?? 30_000);
+}
+
 async function sendOnce(prepared: PreparedRequest, limits: HttpLimits, describe: string): Promise<IncomingResponse> {
   let response;
   try {
@@ -145,9 +158,8 @@ export async function send(prepared: PreparedRequest, limits: HttpLimits = DEFAU
     }
     options.onAttempt?.({ status: response.status, durationMs: performance.now() - started });
     if (response.status < 400) return response;
-    const asked = retryAfterMs(response.headers['retry-after'], Date.now());
-    const wait = asked === undefined ? (limits.retryDelayMs === undefined ? undefined : limits.retryDelayMs * 2 ** attempt) : Math.min(asked, limits.maxRetryAfterMs ?? 300_000);
-    if (RETRIED_STATUSES.includes(response.status) && attempt < retries && wait !== undefined) {
+    const wait = RETRIED_STATUSES.includes(response.status) && attempt < retries ? retryWaitMs(response, attempt, limits) : undefined;
+    if (wait !== undefined) {
       await sleep(wait);
       continue;
     }

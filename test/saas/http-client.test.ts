@@ -76,15 +76,39 @@ describe('send (outbound HTTP)', () => {
     expect(hits).to.equal(4);
   });
 
-  it('leaves an answer without Retry-After to the task retry, unless retryDelayMs asks for backoff in place', async () => {
-    answers = [{ status: 503 }];
+  it('leaves an answer without Retry-After to the task retry when retryDelayMs is not set', async () => {
+    answers = [{ status: 503 }, { status: 200 }];
     expect((await failure(send(request(), limits()))).status).to.equal(503);
     expect(hits).to.equal(1);
+  });
 
-    answers = [{ status: 503 }, { status: 503 }, { status: 503 }, { status: 503 }];
-    const l = limits({ retryDelayMs: 100 });
+  it('with retryDelayMs, retries 429, 502, 503 and 504 without Retry-After in place, with backoff (1, 2, 4 s), then gives up', async () => {
+    answers = [{ status: 429 }, { status: 502 }, { status: 503 }, { status: 200, body: '{"ok": true}' }];
+    const l = limits({ retryDelayMs: 1000 });
+    expect((await send(request(), l)).body).to.equal('{"ok": true}');
+    expect(l.waits).to.deep.equal([1000, 2000, 4000]);
+
+    answers = Array.from({ length: 5 }, () => ({ status: 504, body: 'gateway' }));
+    const again = limits({ retryDelayMs: 1000 });
+    const err = await failure(send(request(), again));
+    expect(err.message).to.equal('GET /items answered 504: gateway');
+    expect(hits).to.equal(4 + 4);
+    expect(again.waits).to.deep.equal([1000, 2000, 4000]);
+  });
+
+  it('caps the backoff, and mixes it with the Retry-After an answer gives', async () => {
+    answers = [{ status: 503 }, { status: 503, headers: { 'retry-after': '3' } }, { status: 503 }, { status: 503 }];
+    const l = limits({ retryDelayMs: 20_000, maxRetryDelayMs: 50_000, retries: 3 });
     await failure(send(request(), l));
-    expect(l.waits).to.deep.equal([100, 200, 400]);
+    expect(l.waits).to.deep.equal([20_000, 3000, 50_000]);
+  });
+
+  it('retries no more than `retries` times: 0 sends once', async () => {
+    answers = [{ status: 503 }, { status: 200 }];
+    const l = limits({ retries: 0, retryDelayMs: 1000 });
+    expect((await failure(send(request(), l))).status).to.equal(503);
+    expect(hits).to.equal(1);
+    expect(l.waits).to.deep.equal([]);
   });
 
   it('never retries another error, and hands back an ignored one', async () => {
