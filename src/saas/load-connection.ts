@@ -39,6 +39,8 @@ export interface Validation {
   dataset?: Dataset;
   secrets: Secrets;
   problems: ValidationProblem[];
+  /** What upstream accepts but is likely a mistake (a reference to a field the dataset does not declare). */
+  warnings: ValidationProblem[];
 }
 
 const INSTANCE_KEY = '<instance_fides_key>';
@@ -145,7 +147,14 @@ export function validateConnection(files: ConnectionFiles, registry: OverrideReg
     }
     if (files.secrets) ({ secrets, problems: secretsProblems } = checkSecrets(config, files.secrets));
   }
-  return { saas_config: config, dataset, secrets, problems: [...configProblems, ...datasetProblems, ...secretsProblems] };
+  const found = [...configProblems, ...datasetProblems, ...secretsProblems];
+  return {
+    saas_config: config,
+    dataset,
+    secrets,
+    problems: found.filter((problem) => !problem.warning),
+    warnings: found.filter((problem) => problem.warning).map(({ warning: _, ...problem }) => problem),
+  };
 }
 
 /** Validates a connection's files and secrets together; throws CONNECTION_INVALID listing every problem. */

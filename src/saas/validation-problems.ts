@@ -8,6 +8,8 @@ export interface ValidationProblem {
   file: string;
   path: string;
   message: string;
+  /** Set on a finding upstream accepts (see docs/decisions.md): it is reported as a warning and refuses nothing. */
+  warning?: true;
 }
 
 export const ROOT_PATH = '(root)';

@@ -254,6 +254,17 @@ describe('dsrflow validate, with the request overrides the engine would load', f
     for (const run of [flag, variable, found]) expect(run, run.stderr).to.deep.include({ code: 0, stdout: `valid: ${ALCHEMER_CONFIG} and ${ALCHEMER_DATASET}\n` });
   });
 
+  it('shows warnings on stderr and still exits 0 (rollbar references a field its dataset does not declare)', async function () {
+    const [config, dataset] = ['config/rollbar_config.yml', 'dataset/rollbar_dataset.yml'].map((file) => join(SHARED, file)) as [string, string];
+    expect(await dsrflow(['validate', config, dataset])).to.deep.include({
+      code: 0,
+      stdout: `valid: ${config} and ${dataset}\n`,
+      stderr:
+        `dsrflow: warning: ${config}: endpoints[2].requests.read.param_values[0].references[0].field: ` +
+        "references field 'access_token' which collection 'project_access_tokens' does not declare; its values come only from rows that hold it\n",
+    });
+  });
+
   it('refuses an overrides folder or config file that cannot be read (exit 2)', async function () {
     const missing = join(dir.path, 'missing');
     const [folder, config] = await Promise.all([

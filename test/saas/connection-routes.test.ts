@@ -27,8 +27,24 @@ describe('connection validate and OAuth2 routes', () => {
   const validate = (body: unknown, auth?: string | null) => api(server.url, 'POST', '/api/v1/connection/validate', { body, ...(auth !== undefined ? { auth } : {}) });
 
   it('answers 200 for a valid config and dataset, storing nothing', async () => {
-    expect(await validate({ saas_config: shared('config/stripe_config.yml'), dataset: shared('dataset/stripe_dataset.yml') })).to.deep.equal({ status: 200, body: { valid: true } });
+    expect(await validate({ saas_config: shared('config/stripe_config.yml'), dataset: shared('dataset/stripe_dataset.yml') })).to.deep.equal({ status: 200, body: { valid: true, warnings: [] } });
     expect((await engine.connections.list()).map((c) => c.key)).to.deep.equal(['zendesk']);
+  });
+
+  it('answers 200 with a warning for a reference to a field the dataset does not declare (rollbar)', async () => {
+    expect(await validate({ saas_config: shared('config/rollbar_config.yml'), dataset: shared('dataset/rollbar_dataset.yml') })).to.deep.equal({
+      status: 200,
+      body: {
+        valid: true,
+        warnings: [
+          {
+            file: 'saas_config',
+            path: 'endpoints[2].requests.read.param_values[0].references[0].field',
+            message: "references field 'access_token' which collection 'project_access_tokens' does not declare; its values come only from rows that hold it",
+          },
+        ],
+      },
+    });
   });
 
   it('answers 422 listing every problem of the files', async () => {

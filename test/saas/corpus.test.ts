@@ -50,6 +50,30 @@ const REFUSED_CONNECTORS: Record<string, Problem[]> = {
   yotpo_loyalty: [authNotRegistered('data_protection_request.client_config.authentication.strategy', 'yotpo_reviews')],
 };
 
+const fieldWarning = (path: string, field: string, collection: string): Problem => [
+  path,
+  `references field '${field}' which collection '${collection}' does not declare; its values come only from rows that hold it`,
+];
+
+/** Valid files that reference a field their dataset does not declare: upstream accepts them, dsrflow warns. */
+const WARNED: Record<string, Problem[]> = {
+  iterate: [fieldWarning('endpoints[1].requests.read.param_values[0].references[0].field', 'company_id', 'company')],
+  oracle_responsys: [
+    fieldWarning('endpoints[1].requests.read[0].param_values[0].references[0].field', 'name', 'profile_list'),
+    fieldWarning('endpoints[1].requests.read[1].param_values[0].references[0].field', 'name', 'profile_list'),
+  ],
+  rollbar: [fieldWarning('endpoints[2].requests.read.param_values[0].references[0].field', 'access_token', 'project_access_tokens')],
+  'saas_external_example_config.yml': [
+    fieldWarning('endpoints[2].requests.read.param_values[0].references[0].field', 'organization.slug', 'projects'),
+    fieldWarning('endpoints[2].requests.read.param_values[1].references[0].field', 'slug', 'projects'),
+  ],
+  'saas_erasure_order_config.yml': [
+    fieldWarning('endpoints[3].requests.read.param_values[0].references[0].field', 'orders_id', 'orders'),
+    fieldWarning('endpoints[4].requests.read.param_values[0].references[0].field', 'refunds_id', 'refunds'),
+  ],
+};
+const warningsOf = (name: string) => (WARNED[name] ?? []).map(([path, message]) => ({ file: 'config', path, message }));
+
 /** The fixtures, as [config, dataset or none, expected problems (file, path, message)]. */
 const FIXTURES: Array<[string, string | undefined, Array<[file: string, ...Problem]>]> = [
   ['async-integration/example_async_callback_config.yml', 'async-integration/example_async_callback_dataset.yml', []],
@@ -137,18 +161,19 @@ describe('the Fides connector corpus (../shared/fides-connectors)', () => {
 
   for (const name of names) {
     const expected = REFUSED_CONNECTORS[name] ?? [];
-    it(`${name}: ${expected.length === 0 ? 'validates with its dataset' : 'is refused, naming what is not registered'}`, () => {
-      const { problems } = validateConnection(
+    it(`${name}: ${expected.length === 0 ? 'validates with its dataset' : 'is refused, naming what is not registered'}${WARNED[name] ? ', warning of fields it does not declare' : ''}`, () => {
+      const { problems, warnings } = validateConnection(
         { key: name, saasConfig: read(`config/${name}_config.yml`), dataset: read(`dataset/${name}_dataset.yml`), configFile: 'config', datasetFile: 'dataset' },
         registry,
       );
       expect(problems).to.deep.equal(expected.map(([path, message]) => ({ file: 'config', path, message })));
+      expect(warnings).to.deep.equal(warningsOf(name));
     });
   }
 
   for (const [config, dataset, expected] of FIXTURES) {
-    it(`fixtures/${config}: ${expected.length === 0 ? 'validates' : 'is refused'}`, () => {
-      const { problems } = validateConnection(
+    it(`fixtures/${config}: ${expected.length === 0 ? 'validates' : 'is refused'}${WARNED[config] ? ', warning of fields it does not declare' : ''}`, () => {
+      const { problems, warnings } = validateConnection(
         {
           key: 'instance',
           saasConfig: read(`fixtures/${config}`),
@@ -159,6 +184,7 @@ describe('the Fides connector corpus (../shared/fides-connectors)', () => {
         registry,
       );
       expect(problems).to.deep.equal(expected.map(([file, path, message]) => ({ file, path, message })));
+      expect(warnings).to.deep.equal(warningsOf(config));
     });
   }
 

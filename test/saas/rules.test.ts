@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { validateConnection } from '../../src/saas/load-connection.ts';
+import { loadConnection, validateConnection } from '../../src/saas/load-connection.ts';
 import { maskingOverride, readOverride } from '../../src/saas/overrides/definitions.ts';
 import { OverrideRegistry } from '../../src/saas/overrides/registry.ts';
 import { config, dataset, filesWith, problemsOf, secrets, SECRETS, type Changes } from './support/connection-files.ts';
@@ -301,6 +301,18 @@ describe('connection rules beyond the schemas', () => {
       config('endpoints[0].requests.update.request_override', "request_override 'custom_read' is registered for read requests, not update"),
       config('endpoints[0].requests.delete.request_override', "request_override 'custom_update' is registered for update requests, not delete"),
     ]);
+  });
+
+  it('warns of a reference to a field its collection does not declare, refusing nothing; an unknown collection is refused', () => {
+    const field = 'endpoints[1].requests.read.param_values[0].references[0].field';
+    const warned = validateConnection(filesWith({ config: { [field]: 'user.account.id' } }));
+    expect(warned.problems).to.deep.equal([]);
+    expect(warned.warnings).to.deep.equal([config(field, "references field 'account.id' which collection 'user' does not declare; its values come only from rows that hold it")]);
+    expect(() => loadConnection(filesWith({ config: { [field]: 'user.account.id' } }))).not.to.throw();
+    expect(validateConnection(filesWith({ config: { [field]: 'account.id' } }))).to.deep.include({
+      problems: [config(field, "references collection 'account' which does not exist")],
+      warnings: [],
+    });
   });
 
   it('validates a config without its dataset, leaving out what needs the dataset', () => {

@@ -8,7 +8,7 @@ import { readArgumentFile } from '../read-file.ts';
 /**
  * `dsrflow validate <config> [dataset]`: checks connector files here, without an engine, as the engine would: with
  * the request overrides of `--overrides`, else of the config file's `overrides_dir` (found as `dsrflow serve` finds
- * it: `-c`, DSRFLOW_CONFIG, or ./dsrflow.yaml).
+ * it: `-c`, DSRFLOW_CONFIG, or ./dsrflow.yaml). Warnings go to stderr and do not change the exit code.
  */
 
 interface ValidateOptions {
@@ -38,7 +38,7 @@ async function registryFor(options: ValidateOptions): Promise<OverrideRegistry> 
 async function validate(configPath: string, datasetPath: string | undefined, options: ValidateOptions): Promise<void> {
   const registry = await registryFor(options);
   const { validateConnection } = await import('../../saas/load-connection.ts');
-  const { problems } = validateConnection(
+  const { problems, warnings } = validateConnection(
     {
       key: options.key,
       saasConfig: readArgumentFile(configPath),
@@ -47,6 +47,7 @@ async function validate(configPath: string, datasetPath: string | undefined, opt
     },
     registry,
   );
+  for (const w of warnings) process.stderr.write(`dsrflow: warning: ${w.file}: ${w.path}: ${w.message}\n`);
   if (problems.length > 0) {
     const lines = problems.map((p) => `  ${p.file}: ${p.path}: ${p.message}`).join('\n');
     throw new CliError(ExitCodes.REFUSED, `${problems.length} ${problems.length === 1 ? 'problem' : 'problems'}:\n${lines}`);

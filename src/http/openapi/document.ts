@@ -97,7 +97,14 @@ const paths = {
         },
       }),
       responses: {
-        '200': json('Valid', { type: 'object', required: ['valid'], properties: { valid: { const: true } } }),
+        '200': json('Valid, with what upstream accepts but is likely a mistake (a reference to a field the dataset does not declare)', {
+          type: 'object',
+          required: ['valid', 'warnings'],
+          properties: {
+            valid: { const: true },
+            warnings: { type: 'array', items: { type: 'object', required: ['file', 'path', 'message'], properties: { file: { type: 'string' }, path: { type: 'string' }, message: { type: 'string' } } } },
+          },
+        }),
         ...jsonBodyRefused,
         '401': unauthorized,
         '422': error('A body of the wrong shape (`BODY_INVALID`), or files that do not validate (`CONNECTION_INVALID`, every problem in `errors`)'),

@@ -27,13 +27,14 @@ function validateBody(body: unknown): ValidateBody {
 
 /**
  * `POST /api/v1/connection/validate`: checks a SaaS config, with its dataset and secrets when given, without storing
- * anything. 200 `{"valid": true}`, or 422 CONNECTION_INVALID listing every problem with file, path and message.
+ * anything. 200 `{"valid": true, "warnings": [...]}` (what upstream accepts but is likely a mistake, with file, path and
+ * message), or 422 CONNECTION_INVALID listing every problem with file, path and message.
  */
 export function connectionValidateRoutes(): Router {
   return new Router({ prefix: '/api/v1/connection' }).post('/validate', async (ctx) => {
     const body = validateBody(await readJsonBody(ctx, API_BODY_LIMIT));
-    const { problems } = validateConnection({ key: body.key, saasConfig: body.saas_config, dataset: body.dataset, secrets: body.secrets });
+    const { problems, warnings } = validateConnection({ key: body.key, saasConfig: body.saas_config, dataset: body.dataset, secrets: body.secrets });
     if (problems.length > 0) throw new DsrflowError(ErrorCodes.CONNECTION_INVALID, formatProblems(problems), { details: problems });
-    ctx.body = { valid: true };
+    ctx.body = { valid: true, warnings };
   });
 }

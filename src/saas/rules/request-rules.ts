@@ -8,7 +8,7 @@ import type { RequestType } from '../overrides/definitions.ts';
 import { isFalsy } from '../python-json.ts';
 import type { DatasetReference, ParamValue, ReadSaasRequest } from '../types.ts';
 import type { ValidationProblem } from '../validation-problems.ts';
-import { problemAt, type RegistrationContext, type RuleContext } from './rule-context.ts';
+import { hasFieldPath, problemAt, warningAt, type RegistrationContext, type RuleContext } from './rule-context.ts';
 import { readRequests, type RequestKind, type WalkedRequest } from './walk-config.ts';
 
 /** The request types a registered override can serve; other kinds of request cannot be overridden in dsrflow. */
@@ -97,11 +97,14 @@ function makesEdges(walked: WalkedRequest): boolean {
 function referenceProblems(reference: DatasetReference, at: string, walked: WalkedRequest, cx: RuleContext): ValidationProblem[] {
   // A reference to another dataset is resolved when a privacy request starts, against the registered connections.
   if (reference.dataset !== cx.config.fides_key) return [];
-  // Fields are not checked, as upstream does not: rows often hold fields their dataset leaves out (rollbar's tokens).
-  const collection = reference.field.split('.')[0] as string;
+  const [collection, ...path] = reference.field.split('.') as [string, ...string[]];
   if (collection === walked.endpoint?.name) return [problemAt(cx, `${at}.field`, 'a collection may not reference itself')];
-  if (cx.collections && !cx.collections.has(collection)) {
-    return [problemAt(cx, `${at}.field`, `references collection '${collection}' which does not exist`)];
+  const fields = cx.collections?.get(collection);
+  if (cx.collections && !fields) return [problemAt(cx, `${at}.field`, `references collection '${collection}' which does not exist`)];
+  // Upstream refuses an unknown collection but not an unknown field: rows often hold fields their dataset leaves out
+  // (rollbar's project_access_tokens.access_token), so it is a warning.
+  if (fields && path.length > 0 && !hasFieldPath(fields, path.join('.'))) {
+    return [warningAt(cx, `${at}.field`, `references field '${path.join('.')}' which collection '${collection}' does not declare; its values come only from rows that hold it`)];
   }
   return [];
 }

@@ -52,3 +52,7 @@ export type RegistrationContext = Pick<RuleContext, 'file' | 'registry'>;
 export function problemAt(cx: Pick<RuleContext, 'file'>, path: string, message: string): ValidationProblem {
   return { file: cx.file, path, message };
 }
+
+export function warningAt(cx: Pick<RuleContext, 'file'>, path: string, message: string): ValidationProblem {
+  return { file: cx.file, path, message, warning: true };
+}
