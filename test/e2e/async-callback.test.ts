@@ -174,6 +174,8 @@ describe('async callback, end to end', () => {
       expect(broken.status).to.equal(201);
       const id = await submit(engine.url, 'jane@example.com');
       await waitForTask(engine.url, id, 'broken:user', 'access', 'error');
+      // Its descendants are failed by an effect of that transition, just after it is stored.
+      await waitForTask(engine.url, id, 'broken:orders', 'access', 'error');
       await waitForTask(engine.url, id, 'shop:user', 'access', 'awaiting_callback');
       const tasks = await tasksOf(engine.url, id);
       const brokenUser = tasks.find((t) => t.collection_address === 'broken:user');
