@@ -7,7 +7,9 @@ import { basic, sorted, type Received } from './support/vendor.ts';
  * (saas_external_example_config.yml, whose dataset is the second one of the same dataset file) that its external
  * reference points at: identity-chosen reads, a request-level client_config, connector_param placeholders in headers,
  * grouped_inputs with an identity, `after`, a multiselect secret fanning out, `unpack`, ignore_errors, output templates
- * (with and without a request), `<privacy_request_id>`, `<field_list>`, skip_processing.
+ * (with and without a request), `<privacy_request_id>`, `<field_list>`, skip_processing; and an erasure run: updates with
+ * `<masked_object_fields>` and `<all_object_fields>` (form-encoded), write-only deletes, collections without a
+ * primary key.
  *
  * One collection, internal_information, fills its query and body from the privacy request's
  * `custom_privacy_request_fields` (their values) and `<privacy_request.location>`; without them, exactly as upstream,
@@ -51,7 +53,12 @@ describe('the kitchen sink (saas_example_config.yml), end to end', () => {
         .on('GET', '/v1/orders/s1', (r) => ({ json: r.query.status === 'open' ? [{ id: 1 }] : [] }))
         .on('GET', '/v1/field_list_example', { json: [{ id: 5, customer_name: 'Jane Doe' }] })
         .on('GET', '/v1/privacy_request/*', { json: { id: 'dm1' } })
-        .on('POST', '/v1/internal/', { json: [{ id: 'i1', note: 'internal' }] }),
+        .on('POST', '/v1/internal/', { json: [{ id: 'i1', note: 'internal' }] })
+        .on('PUT', '/3.0/lists/l1/members/h1', { json: {} })
+        .on('POST', '/v1/customers/cust_9', { json: {} })
+        .on('POST', '/v1/field_list_example', { json: {} })
+        .on('POST', '/v1/outside_reference_on_delete_example', { json: {} })
+        .on('POST', '/api/1/people/delete_jobs', { json: {} }),
     connect: async (engine) => {
       await engine.connections.put({
         key: 'saas_connector_external_example',
@@ -149,5 +156,42 @@ describe('the kitchen sink (saas_example_config.yml), end to end', () => {
     );
     const failed = Object.entries(run.tasks).filter(([, task]) => task.status !== 'complete').map(([name, task]) => [name, task.status]);
     expect(failed).to.deep.equal([['access|saas_connector_example:internal_information', 'error']]);
+  });
+
+  it('erasure: masks member and customer through their updates, sends the write-only deletes once, and says which have no primary key', async () => {
+    const run = await runRequest(suite.engine, { email: JANE }, 'default_erasure_policy', { custom_privacy_request_fields: CUSTOM_FIELDS, location: 'US-CA' });
+    expect(run.status, run.error).to.equal('complete');
+    const send = (method: string, path: string, extra: Partial<Received> = {}): Received => ({ method, host: API, path, query: {}, headers: BASIC, ...extra });
+    const json = { ...BASIC, 'content-type': 'application/json' };
+    expect(sorted(suite.vendor.received.filter((r) => r.method !== 'GET'))).to.deep.equal(
+      sorted([
+        // internal_information's read (a POST), as in the access run.
+        send('POST', '/v1/internal/', {
+          query: { first_name: 'Jane' },
+          headers: json,
+          body: { last_name: 'Doe', order_id: null, subscriber_ids: ['s1', 's2'], account_ids: [7, 8], location_data: 'US-CA' },
+        }),
+        // <masked_object_fields>: only the fields the policy masks that the row holds, never the primary key.
+        send('PUT', '/3.0/lists/l1/members/h1', { headers: json, body: { email_address: null, merge_fields: { FNAME: null } } }),
+        // <all_object_fields>, form-encoded: the read_only id and created left out, a masked null sent as ''.
+        send('POST', '/v1/customers/cust_9', { headers: { ...BASIC, 'content-type': 'application/x-www-form-urlencoded' }, body: { 'name[first]': '', 'name[last]': '' } }),
+        send('POST', '/v1/field_list_example', { headers: json, body: { fields: 'id,customer_name,customer_email' } }),
+        // Write-only endpoints: erased once.
+        send('POST', '/api/1/people/delete_jobs', { query: { email: JANE } }),
+        send('POST', '/v1/outside_reference_on_delete_example'),
+      ]),
+    );
+    const erasures = Object.fromEntries(Object.entries(run.tasks).filter(([name, task]) => name.startsWith('erasure|') && task.status !== 'skipped'));
+    const noPrimaryKey = { status: 'complete', rows_masked: 0, message: 'No values were erased since no primary key was defined for this collection' };
+    expect(erasures).to.deep.equal({
+      'erasure|saas_connector_example:member': { status: 'complete', rows_masked: 1 },
+      'erasure|saas_connector_example:customer': { status: 'complete', rows_masked: 1 },
+      'erasure|saas_connector_example:field_list_example': { status: 'complete', rows_masked: 1 },
+      'erasure|saas_connector_example:people': { status: 'complete', rows_masked: 1 },
+      'erasure|saas_connector_example:outside_reference_on_delete_example': { status: 'complete', rows_masked: 1 },
+      'erasure|saas_connector_example:payment_methods': noPrimaryKey,
+      'erasure|saas_connector_example:data_management': noPrimaryKey,
+      'erasure|saas_connector_example:internal_information': noPrimaryKey,
+    });
   });
 });
