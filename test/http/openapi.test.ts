@@ -104,10 +104,15 @@ describe('GET /api/v1/openapi.json', function () {
     await check('post', '/api/v1/connection/validate', api(base, 'POST', '/api/v1/connection/validate', { body: { saas_config: config } }));
     await check('post', '/api/v1/connection/validate', api(base, 'POST', '/api/v1/connection/validate', { body: { saas_config: 'x: 1' } }));
     await check('post', '/api/v1/connection/{key}/oauth/authorize', api(base, 'POST', '/api/v1/connection/shop/oauth/authorize'));
+    await check('get', '/api/v1/connection/{key}/test', api(base, 'GET', '/api/v1/connection/shop/test'));
+    await check('get', '/api/v1/connection/{key}/test', api(base, 'GET', '/api/v1/connection/nope/test'));
     const id = await submit(base, 'jane@example.com');
     await waitForStatus(base, id, ['complete']);
     await check('post', '/api/v1/privacy-request', api(base, 'POST', '/api/v1/privacy-request', { body: [{ identity: {}, policy_key: 'x' }] }));
     await check('post', '/api/v1/privacy-request', api(base, 'POST', '/api/v1/privacy-request', { body: [] }));
+    const withFields = [{ identity: { email: 'jane@example.com' }, policy_key: 'default_access_policy', custom_privacy_request_fields: { team: { label: 'Team', value: ['a', 1] } }, location: 'US-CA' }];
+    expect(ajv.getSchema(`${DOC_ID}#/${pointer('components', 'schemas', 'PrivacyRequestSubmission')}`)!(withFields), 'the submission schema takes custom fields and location').to.equal(true);
+    await check('post', '/api/v1/privacy-request', api(base, 'POST', '/api/v1/privacy-request', { body: withFields }));
     await check('get', '/api/v1/privacy-request', api(base, 'GET', '/api/v1/privacy-request?status=complete'));
     await check('get', '/api/v1/privacy-request', api(base, 'GET', '/api/v1/privacy-request?status=done'));
     await check('get', '/api/v1/privacy-request/{id}', api(base, 'GET', `/api/v1/privacy-request/${id}`));
