@@ -9,7 +9,8 @@ import { seedAwaitingTasks } from './seed.ts';
 
 /**
  * `npm run bench`: dsrflow's four benchmark scenarios, each beside a baseline measured in the same run, on this
- * machine. Prints a table and writes bench/results.json. Figures are medians of several rounds.
+ * machine. Prints a table and writes bench/results.json. Figures are medians of several rounds, each measured after a
+ * warm-up of the same work (BENCH_WARMUP, 1,000 by default).
  *   1. callback acceptance (durable, fsync before the 200) vs a bare Koa route (JWT verify + one unsynced put)
  *   2. callback to next step at half the maximum callback rate vs the same route forwarding at once
  *   3. end to end over a three-collection connector (one async) vs the same HTTP calls made by a plain loop
@@ -26,6 +27,9 @@ const CONCURRENCY = 50;
 const E2E_REQUESTS = Number(process.env.BENCH_E2E_REQUESTS ?? 1000);
 const SCALE_TASKS = Number(process.env.BENCH_SCALE_TASKS ?? 100_000);
 const CLK_TCK = 100;
+// Each engine and baseline first handles this many of the same kind of work, unmeasured: a fresh Node process spends
+// seconds compiling hot code on its other core, which a server running for days pays once.
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 1000);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 const percentile = (xs: number[], p: number) => {
@@ -104,7 +108,7 @@ async function startEngine(options: { domain?: string; connector?: 'bench' | 'si
   const started = performance.now();
   // BENCH_CPU_PROF=<folder> writes a V8 CPU profile of each engine there (open it in Chrome DevTools).
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...profile, ...(process.env.BENCH_NODE_FLAGS?.split(' ') ?? []), '--import', 'tsx', 'src/main.ts', '--config', join(dir, 'dsrflow.yaml')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...profile, ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'src/main.ts', '--config', join(dir, 'dsrflow.yaml')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   for (;;) {
     const ok = await request(`${url}/health`).then((r) => (r.body.dump(), r.statusCode === 200), () => false);
     if (ok) break;
@@ -196,15 +200,18 @@ async function callbackAcceptance() {
   for (let r = 0; r < ROUNDS; r++) {
     const vendor = await new BenchVendor(TOKEN).start();
     const engine = await startEngine({ domain: vendor.domain, connector: 'single' });
-    await submitAll(engine.url, emails(CALLBACKS));
-    await vendor.waitForLookups(CALLBACKS);
-    const requests = vendor.lookups.map((l) => ({ token: l.token, body: BenchVendor.body(l.email) }));
+    await submitAll(engine.url, emails(WARMUP + CALLBACKS));
+    await vendor.waitForLookups(WARMUP + CALLBACKS);
+    const all = vendor.lookups.map((l) => ({ token: l.token, body: BenchVendor.body(l.email) }));
+    const [warmup, requests] = [all.slice(0, WARMUP), all.slice(WARMUP)];
+    await runLoad(engine.url, warmup);
     const result = await runLoad(engine.url, requests);
     if (result.statuses.some((s) => s !== 200)) throw new Error(`dsrflow refused callbacks: ${[...new Set(result.statuses)]}`);
     engineRuns.push(result);
     await stopEngine(engine);
     await vendor.close();
     const baseline = await startBaseline();
+    await runLoad(baseline.url, warmup);
     baselineRuns.push(await runLoad(baseline.url, requests));
     await baseline.stop();
     log(`  callback acceptance, round ${r + 1}: ${round((CALLBACKS / result.wallMs) * 1000, 0)}/s vs baseline ${round((CALLBACKS / baselineRuns.at(-1)!.wallMs) * 1000, 0)}/s`);
@@ -230,10 +237,12 @@ async function callbackToNextStep(maxRate: number) {
   for (let r = 0; r < ROUNDS; r++) {
     const vendor = await new BenchVendor(TOKEN).start();
     const engine = await startEngine({ domain: vendor.domain });
-    const ids = await submitAll(engine.url, emails(count));
-    await vendor.waitForLookups(count);
-    const lookups = [...vendor.lookups];
-    const requests = lookups.map((l) => ({ token: l.token, body: BenchVendor.body(l.email) }));
+    const ids = await submitAll(engine.url, emails(WARMUP + count));
+    await vendor.waitForLookups(WARMUP + count);
+    const callbackOf = (l: (typeof vendor.lookups)[number]) => ({ token: l.token, body: BenchVendor.body(l.email) });
+    const [warmup, lookups] = [vendor.lookups.slice(0, WARMUP), vendor.lookups.slice(WARMUP)];
+    await runLoad(engine.url, warmup.map(callbackOf), rate);
+    const requests = lookups.map(callbackOf);
     const result = await runLoad(engine.url, requests, rate);
     await waitForAll(engine.url, ids, 'complete');
     const d = delays(result, lookups, vendor);
@@ -242,6 +251,7 @@ async function callbackToNextStep(maxRate: number) {
     await stopEngine(engine);
     vendor.ordersArrivedAt.clear();
     const baseline = await startBaseline(vendor.domain);
+    await runLoad(baseline.url, warmup.map(callbackOf), rate);
     const base = await runLoad(baseline.url, requests, rate);
     await new Promise((res) => setTimeout(res, 200));
     const b = delays(base, lookups, vendor).filter((x) => !Number.isNaN(x));
@@ -266,12 +276,15 @@ async function endToEnd() {
     const vendor = await new BenchVendor(TOKEN).start();
     vendor.autoCallback = true;
     const engine = await startEngine({ domain: vendor.domain });
+    const warmupIds = await submitAll(engine.url, emails(WARMUP, E2E_REQUESTS));
+    await vendor.waitForOrders(WARMUP);
+    await waitForAll(engine.url, warmupIds, 'complete');
     const cpuBefore = engine.proc.cpuMs();
     const started = performance.now();
     const ids = await submitAll(engine.url, emails(E2E_REQUESTS));
     // Polling every request's status would cost the engine more than the work measured: wait for the last outgoing
     // requests at the vendor first, then check the statuses.
-    await vendor.waitForOrders(E2E_REQUESTS);
+    await vendor.waitForOrders(WARMUP + E2E_REQUESTS);
     await waitForAll(engine.url, ids, 'complete');
     const wall = performance.now() - started;
     const cpu = engine.proc.cpuMs() - cpuBefore;

@@ -240,7 +240,8 @@ export class LevelStore implements Store {
 
   #task(id: string): TaskRecord | undefined {
     const graph = parse<TaskRecord>(this.#get('task', id));
-    return graph && { ...graph, ...parse<TaskState>(this.#get('task-state', id)) };
+    // Both are fresh from JSON.parse: filling one in place saves copying every key into a third object.
+    return graph && Object.assign(graph, parse<TaskState>(this.#get('task-state', id)));
   }
 
   async listTasks(privacyRequestId: string): Promise<TaskRecord[]> {
