@@ -70,7 +70,7 @@ const LAYOUT_SETTING = 'store_layout_version';
 
 /** The spaces whose values `RecentValues` keeps, and how many characters of them at most. */
 const RECENT_SPACES = new Set<Space>(['task', 'task-state', 'privacy-request', 'request-tasks']);
-const RECENT_CHARS = 8_000_000;
+const RECENT_CHARS = 16_000_000;
 
 const parse = <T>(text: string | undefined): T | undefined => (text === undefined ? undefined : (JSON.parse(text) as T));
 
