@@ -187,7 +187,8 @@ export class Scheduler {
           ? { error: failed.map((t) => `${t.action_type} ${t.collection_address}: ${t.snapshot.context.error}`).join('; ') }
           : {}),
       };
-      await this.#o.store.commit([{ type: 'putPrivacyRequest', record: settled }]);
+      // The engine's own step, as a task's transition is: redone from the last task's pending work after a power loss.
+      await this.#o.store.commit([{ type: 'putPrivacyRequest', record: settled }], { durable: false });
       this.#o.log.info({ privacy_request_id: privacyRequestId, status: settled.status }, 'privacy request ended');
     });
   }
