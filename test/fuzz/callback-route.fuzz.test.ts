@@ -102,7 +102,20 @@ describe('callback route under fuzzing', function () {
       { weight: 1, arbitrary: fc.constant(undefined) },
     );
 
-    const codes = new Set<string>(Object.values(ErrorCodes));
+    // What each refusal must say: its status, and a message naming the problem (the field, the header, the token).
+    const refusals: Partial<Record<string, [number, RegExp]>> = {
+      [ErrorCodes.AUTH_MISSING]: [401, /^Failed to authenticate: (no Authorization header|the Authorization header must be 'Bearer <token>')$/],
+      [ErrorCodes.TOKEN_INVALID]: [403, /^Not authorized: the token (is not valid \(.+\)|does not name a request task|was not issued for this request task|was issued for attempt \d+ of this task, which is now at attempt \d+)$/],
+      [ErrorCodes.TOKEN_EXPIRED]: [403, /^Request task token expired at \d{4}-\d\d-\d\dT[\d:.]+Z$/],
+      [ErrorCodes.TASK_NOT_FOUND]: [404, /^No request task found with id 'tsk_unknown'\.$/],
+      [ErrorCodes.UNSUPPORTED_MEDIA_TYPE]: [415, /^the body must be application\/json, not '.*'$/],
+      [ErrorCodes.BODY_NOT_JSON]: [400, /^the body (is empty; send a JSON document|is not valid JSON: .+)$/],
+      [ErrorCodes.BODY_TOO_LARGE]: [413, new RegExp(`^the body is larger than the limit of ${LIMIT} bytes$`)],
+      [ErrorCodes.BODY_INVALID]: [
+        422,
+        /^(the body must be a JSON object|unknown field '.*': a callback body may hold access_results, rows_masked, progress or error|access_results must be a list of objects|rows_masked must be a whole number of 0 or more|rows_masked is only accepted for an erasure task; this is an access task|(progress|error) (must be a non-empty string|must be at most \d+ characters|cannot be combined with .+))$/s,
+      ],
+    };
     const seen = new Map<number, number>();
     await fc.assert(
       fc.asyncProperty(authorization, body, contentType, async (auth, text, type) => {
@@ -112,9 +125,11 @@ describe('callback route under fuzzing', function () {
         const res = await request(`${engine.url}/api/v1/request-task/callback`, { method: 'POST', headers, body: text });
         const answer = JSON.parse(await res.body.text()) as { detail?: unknown; code?: unknown };
         seen.set(res.statusCode, (seen.get(res.statusCode) ?? 0) + 1);
-        expect(res.statusCode, JSON.stringify({ auth, text: text.slice(0, 100), answer })).to.be.within(400, 499);
-        expect(answer.detail).to.be.a('string').with.length.greaterThan(10);
-        expect(codes.has(answer.code as string), String(answer.code)).to.equal(true);
+        const [status, detail] = refusals[answer.code as string] ?? [];
+        const context = JSON.stringify({ auth, text: text.slice(0, 100), answer });
+        expect(status, `an expected refusal: ${context}`).to.be.a('number');
+        expect(res.statusCode, context).to.equal(status);
+        expect(answer.detail, context).to.be.a('string').and.match(detail!);
       }),
       { numRuns: RUNS },
     );
