@@ -17,6 +17,7 @@ describe('polling strategy', () => {
   interface SetUpOptions {
     rows?: Record<string, unknown>[];
     refuseInitial?: (call: PolledCall) => number | undefined;
+    resultPath?: string;
     editConfig?: (config: string) => string;
   }
 
@@ -24,10 +25,10 @@ describe('polling strategy', () => {
     fixture: 'saas_async_polling' | 'example_async_polling',
     checksUntilDone: number,
     settings: Partial<Settings> = {},
-    { rows = ROWS, refuseInitial, editConfig = (config) => config }: SetUpOptions = {},
+    { rows = ROWS, refuseInitial, resultPath, editConfig = (config) => config }: SetUpOptions = {},
   ) {
     dir = tempDir();
-    vendor = await new PollingVendor({ token: TOKEN, rows, checksUntilDone, refuseInitial }).start();
+    vendor = await new PollingVendor({ token: TOKEN, rows, checksUntilDone, refuseInitial, resultPath }).start();
     engine = await startEngine(dir.path, { pollingIntervalMs: 40, timerSweepIntervalMs: 20, ...settings });
     const base = fixture === 'saas_async_polling' ? 'fixtures/saas_async_polling' : 'fixtures/async-integration/example_async_polling';
     const res = await api(engine.url, 'PUT', `/api/v1/connection/${fixture}`, {
@@ -55,6 +56,15 @@ describe('polling strategy', () => {
     expect(vendor.to('GET', '/api/v1/user').map((c) => c.query)).to.deep.equal([{ query: 'jane@example.com' }]);
     expect(vendor.to('GET', '/api/v1/user/status')).to.have.length(3);
     expect(vendor.to('GET', '/api/v1/user/result')).to.have.length(1);
+    const results = (await api(engine.url, 'GET', `/api/v1/privacy-request/${id}/access-results`)).body;
+    expect(results).to.deep.equal({ 'saas_async_polling_config:user': ROWS });
+  });
+
+  it('access: takes the rows from where result_path says in the result', async () => {
+    const editConfig = (config: string) => config.replace(/( +)path: \/api\/v1\/user\/result\n/, '$1path: /api/v1/user/result\n$1result_path: data.users\n');
+    await setUp('saas_async_polling', 1, {}, { resultPath: 'data.users', editConfig });
+    const id = await submit(engine.url, 'jane@example.com');
+    expect((await waitForStatus(engine.url, id, ['complete', 'error'])).status).to.equal('complete');
     const results = (await api(engine.url, 'GET', `/api/v1/privacy-request/${id}/access-results`)).body;
     expect(results).to.deep.equal({ 'saas_async_polling_config:user': ROWS });
   });

@@ -26,6 +26,8 @@ export class PollingVendor {
       checksUntilDone: number;
       /** An error status to answer an initial request (a read or a DELETE) with instead of its correlation id. */
       refuseInitial?: (call: PolledCall) => number | undefined;
+      /** Where in the result's body the rows are, as a dotted path (`data.users`); the body is the rows by default. */
+      resultPath?: string;
     },
   ) {
     this.#server = createServer((req, res) => {
@@ -47,7 +49,7 @@ export class PollingVendor {
       if (refusal !== undefined) return json(refusal, { error: 'refused as the test asked' });
       if (req.method === 'GET' && (path === '/api/v1/user' || path === '/api/access-package')) return json(202, { request_id: `job-${++this.#jobs}` });
       if (req.method === 'GET' && (path === '/api/v1/user/status' || path === '/api/access-package/status')) return status('access');
-      if (req.method === 'GET' && (path === '/api/v1/user/result' || path === '/api/access-package/result')) return json(200, options.rows);
+      if (req.method === 'GET' && (path === '/api/v1/user/result' || path === '/api/access-package/result')) return json(200, wrapped(options.rows, options.resultPath));
       if (req.method === 'DELETE') return json(202, { correlation_id: `del-${++this.#jobs}` });
       const statusOf = /^\/api\/(?:v1\/user|anonymize-user)\/([^/]+)\/status$/.exec(path);
       if (req.method === 'GET' && statusOf) return status(statusOf[1]!);
@@ -73,4 +75,8 @@ export class PollingVendor {
     this.#server.closeAllConnections();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
+}
+
+function wrapped(rows: unknown, path: string | undefined): unknown {
+  return (path?.split('.') ?? []).reduceRight<unknown>((inner, key) => ({ [key]: inner, other: 'ignored' }), rows);
 }
