@@ -13,7 +13,7 @@ import { startWorkFor } from './scheduler.ts';
  * atomic commit before anything runs; an invalid one is listed under `failed` with the reason.
  */
 
-export const MAX_REQUESTS_PER_CALL = 50;
+const MAX_REQUESTS_PER_CALL = 50;
 
 export interface SubmissionResult {
   succeeded: PrivacyRequestRecord[];

@@ -40,7 +40,7 @@ export interface CollectionNode {
 }
 
 /** The requests whose param_values place a collection in the graph: its reads, or its delete when it has none. */
-export function graphRequests(endpoint: Endpoint): SaasRequest[] {
+function graphRequests(endpoint: Endpoint): SaasRequest[] {
   const reads = readRequests(endpoint);
   if (reads.length > 0) return reads;
   return endpoint.requests.delete ? [endpoint.requests.delete] : [];

@@ -25,7 +25,7 @@ export type ErasureOutcome =
   | { kind: 'awaiting'; requestsSent: number }
   | { kind: 'skip'; reason: string };
 
-export const NO_PRIMARY_KEY = 'No values were erased since no primary key was defined for this collection';
+const NO_PRIMARY_KEY = 'No values were erased since no primary key was defined for this collection';
 
 /** The masking request of a collection, in upstream's order of preference. */
 export function maskingRequest(endpoint: Endpoint | undefined, config: SaasConfig): [MaskingRequestType, SaasRequest] | undefined {

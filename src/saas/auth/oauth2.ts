@@ -16,8 +16,6 @@ export interface OAuth2Configuration {
   refresh_request?: SaasRequest;
 }
 
-export const OAUTH2_STRATEGIES = ['oauth2_authorization_code', 'oauth2_client_credentials'];
-
 /** Where a connection's OAuth2 tokens are kept. */
 export interface OAuthTokenStore {
   load(): Promise<OAuthState | undefined>;

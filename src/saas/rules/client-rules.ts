@@ -31,7 +31,7 @@ function connectorParamProblems(text: string, at: string, cx: RuleContext): Vali
 }
 
 /** The connector_params that restrict hosts, when the config has any (upstream's domain validation). */
-export function endpointParams(params: ConnectorParam[]): string[] {
+function endpointParams(params: ConnectorParam[]): string[] {
   return params.filter((param) => param.type === 'endpoint' && param.allowed_values != null).map((param) => param.name);
 }
 
