@@ -14,7 +14,7 @@ import type { Store } from './persistence/store.ts';
 import { ConnectionRegistry } from './saas/connection-registry.ts';
 import { loadOverrides } from './saas/overrides/load-overrides.ts';
 import { buildCollectionGraph } from './graph/collection-graph.ts';
-import { daysLeft } from './policies/due-dates.ts';
+import { daysLeft, type DueDays } from './policies/due-dates.ts';
 import { filterRow, findPolicy } from './policies/policies.ts';
 import type { HttpLimits } from './saas/http-client.ts';
 import type { OutgoingRequest } from './saas/outgoing-request.ts';
@@ -40,6 +40,7 @@ export interface EngineOptions {
     | 'pollingTimeoutMs'
     | 'timerSweepIntervalMs'
     | 'dueDays'
+    | 'policyDueDays'
     | 'overridesDir'
   >;
   /** Base URL third parties reach this engine at, without a trailing slash. */
@@ -78,14 +79,14 @@ export class Engine {
   readonly #log: Logger;
   readonly #outgoingLog: Logger;
   readonly #outgoingListeners: ((request: OutgoingRequest) => void)[] = [];
-  readonly #dueDays: number;
+  readonly #dueDays: DueDays;
 
   private constructor(options: EngineOptions, secrets: { callbackSecret: string; apiKeyHash: Buffer; generatedApiKey?: string }) {
     this.#store = options.store;
     this.#now = options.now ?? (() => new Date());
     this.#log = options.log;
     this.#outgoingLog = options.log.child({ component: 'saas-http' });
-    this.#dueDays = options.settings.dueDays;
+    this.#dueDays = { default: options.settings.dueDays, byPolicy: options.settings.policyDueDays };
     this.#apiKeyHash = secrets.apiKeyHash;
     this.generatedApiKey = secrets.generatedApiKey;
     this.#tokens = new ReplyTokens({ secret: secrets.callbackSecret, ttlSeconds: options.settings.callbackTokenTtlSeconds, now: this.#now });
@@ -188,7 +189,7 @@ export class Engine {
   }
 
   submitPrivacyRequests(body: unknown): Promise<SubmissionResult> {
-    return submitPrivacyRequests({ store: this.#store, now: this.#now, start: (id) => this.#scheduler.start(id), defaultDueDays: this.#dueDays }, body);
+    return submitPrivacyRequests({ store: this.#store, now: this.#now, start: (id) => this.#scheduler.start(id), dueDays: this.#dueDays }, body);
   }
 
   async getPrivacyRequest(id: string): Promise<PrivacyRequestRecord> {

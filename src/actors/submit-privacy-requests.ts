@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DsrflowError, ErrorCodes } from '../errors.ts';
 import { buildCollectionGraph } from '../graph/collection-graph.ts';
 import { buildTaskGraph } from '../graph/task-graph.ts';
-import { dueDateFor } from '../policies/due-dates.ts';
+import { dueDateFor, type DueDays } from '../policies/due-dates.ts';
 import { findPolicy, POLICIES } from '../policies/policies.ts';
 import type { CustomPrivacyRequestField, PrivacyRequestRecord, StoreOp } from '../persistence/records.ts';
 import type { Store } from '../persistence/store.ts';
@@ -25,8 +25,8 @@ export interface SubmissionDeps {
   now: () => Date;
   /** Starts a stored request: called after its commit, which holds its start work (`startWorkFor`). */
   start: (privacyRequestId: string) => Promise<void>;
-  /** Days to the due date for a policy that sets none. */
-  defaultDueDays: number;
+  /** Days from submission to the due date, by policy. */
+  dueDays: DueDays;
 }
 
 interface ParsedItem {
@@ -125,7 +125,7 @@ function planRequest(
     policy_key: parsed.policyKey,
     identity: parsed.identity,
     created_at: now,
-    due_date: dueDateFor(policy, submittedAt, deps.defaultDueDays),
+    due_date: dueDateFor(parsed.policyKey, submittedAt, deps.dueDays),
     ...(parsed.customFields ? { custom_privacy_request_fields: parsed.customFields } : {}),
     ...(parsed.location ? { location: parsed.location } : {}),
   };

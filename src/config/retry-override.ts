@@ -1,4 +1,5 @@
 import type { RetryPolicy } from '../actors/retry-policy.ts';
+import { SettingError, shownValue } from './setting-error.ts';
 import { parseDurationMs } from './units.ts';
 
 /**
@@ -9,15 +10,8 @@ import { parseDurationMs } from './units.ts';
 
 export type RetryOverride = Partial<RetryPolicy>;
 
-/** A value that is not what its setting takes, with where it is (e.g. `retry.count`). */
-export class RetrySettingError extends Error {
-  constructor(
-    readonly path: string,
-    readonly problem: string,
-  ) {
-    super(`${path}: ${problem}`);
-  }
-}
+/** A retry setting that is not what it takes, with where it is (e.g. `retry.count`). */
+export class RetrySettingError extends SettingError {}
 
 const KEYS = ['count', 'delay', 'max_delay'];
 
@@ -27,14 +21,12 @@ export function parseRetryCount(value: unknown): number | undefined {
   return typeof count === 'number' && Number.isInteger(count) && count >= 0 && count <= 100 ? count : undefined;
 }
 
-const shown = (value: unknown) => (value !== null && typeof value === 'object' ? JSON.stringify(value) : `'${String(value)}'`);
-
 export function retryCountProblem(value: unknown): string {
-  return `${shown(value)} is not a whole number from 0 to 100`;
+  return `${shownValue(value)} is not a whole number from 0 to 100`;
 }
 
 export function durationProblem(value: unknown): string {
-  return `${shown(value)} is not a duration such as 7d, 12h, 30m, 45s or 250ms`;
+  return `${shownValue(value)} is not a duration such as 7d, 12h, 30m, 45s or 250ms`;
 }
 
 /** Reads a connection's `retry` block; throws a RetrySettingError naming the first key that is wrong. */

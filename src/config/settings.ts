@@ -6,7 +6,9 @@ import { DsrflowError, ErrorCodes } from '../errors.ts';
 import type { ConnectionFiles } from '../saas/load-connection.ts';
 import { MissingVariableError, substituteEnv } from './env-substitution.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../actors/retry-policy.ts';
-import { durationProblem, parseRetryCount, parseRetryOverride, retryCountProblem, RetrySettingError, type RetryOverride } from './retry-override.ts';
+import { dueDaysProblem, parseDueDays, parsePolicyDueDays } from './policy-settings.ts';
+import { durationProblem, parseRetryCount, parseRetryOverride, retryCountProblem, type RetryOverride } from './retry-override.ts';
+import { SettingError } from './setting-error.ts';
 import { parseDurationMs, parseDurationSeconds, parseSizeBytes } from './units.ts';
 
 /**
@@ -36,6 +38,8 @@ export interface Settings {
   timerSweepIntervalMs: number;
   /** Days from submission to a privacy request's due date, for policies that set none. */
   dueDays: number;
+  /** A policy's own due days, by policy key (the config file's `policies` block). */
+  policyDueDays: Record<string, number>;
   logLevel: string;
   /** The folder of request_override and authentication strategy modules (src/saas/overrides), when there is one. */
   overridesDir?: string;
@@ -57,6 +61,7 @@ export const DEFAULT_SETTINGS: Settings = {
   pollingTimeoutMs: 30 * 86_400_000,
   timerSweepIntervalMs: 1000,
   dueDays: 30,
+  policyDueDays: {},
   logLevel: 'info',
   connections: [],
 };
@@ -82,6 +87,8 @@ const fileSchema = {
     polling_interval: { type: ['string', 'integer'] },
     polling_timeout: { type: ['string', 'integer'] },
     due_days: { type: 'integer', minimum: 1, maximum: 3650 },
+    // Checked by parsePolicyDueDays, whose messages name the policy, the key and the values it takes.
+    policies: {},
     log_level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
     overrides_dir: { type: 'string', minLength: 1 },
     connections: {
@@ -153,6 +160,16 @@ function readConfigFile(path: string, env: NodeJS.ProcessEnv): Record<string, un
   return parsed as Record<string, unknown>;
 }
 
+function policyDueDaysFrom(file: Record<string, unknown>, path: string): Record<string, number> {
+  if (file.policies === undefined) return {};
+  try {
+    return parsePolicyDueDays(file.policies);
+  } catch (err) {
+    if (err instanceof SettingError) throw invalid(`${path}: ${err.path}`, err.problem);
+    throw err;
+  }
+}
+
 function connectionsFrom(file: Record<string, unknown>, path: string): ConfiguredConnection[] {
   const base = dirname(path);
   const entries = (file.connections ?? []) as { key: string; saas_config: string; dataset: string; secrets?: Record<string, unknown>; retry?: unknown }[];
@@ -171,7 +188,7 @@ function connectionsFrom(file: Record<string, unknown>, path: string): Configure
     try {
       retry = entry.retry === undefined ? undefined : parseRetryOverride(entry.retry, `connections[${i}].retry`);
     } catch (err) {
-      if (err instanceof RetrySettingError) throw invalid(`${path}: ${err.path}`, err.problem);
+      if (err instanceof SettingError) throw invalid(`${path}: ${err.path}`, err.problem);
       throw err;
     }
     return {
@@ -198,7 +215,11 @@ export function loadSettings(env: NodeJS.ProcessEnv, configPath?: string, cwd = 
   const merged: Record<string, unknown> = { ...file };
   for (const [variable, key] of Object.entries(ENV)) if (env[variable] !== undefined && env[variable] !== '') merged[key] = env[variable];
 
-  const settings: Settings = { ...DEFAULT_SETTINGS, connections: existsSync(path) ? connectionsFrom(file, path) : [] };
+  const settings: Settings = {
+    ...DEFAULT_SETTINGS,
+    policyDueDays: policyDueDaysFrom(file, path),
+    connections: existsSync(path) ? connectionsFrom(file, path) : [],
+  };
   if (merged.host !== undefined) settings.host = String(merged.host);
   if (merged.port !== undefined) {
     const port = Number(merged.port);
@@ -250,8 +271,8 @@ export function loadSettings(env: NodeJS.ProcessEnv, configPath?: string, cwd = 
     maxDelayMs: duration('task_retry_max_delay') ?? settings.retry.maxDelayMs,
   };
   if (merged.due_days !== undefined) {
-    const days = Number(merged.due_days);
-    if (!Number.isInteger(days) || days < 1 || days > 3650) throw invalid('due_days', `'${merged.due_days}' is not a whole number of days from 1 to 3650`);
+    const days = parseDueDays(merged.due_days);
+    if (days === undefined) throw invalid('due_days', dueDaysProblem(merged.due_days));
     settings.dueDays = days;
   }
   if (merged.log_level !== undefined) settings.logLevel = String(merged.log_level);

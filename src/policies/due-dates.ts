@@ -1,5 +1,4 @@
 import type { PrivacyRequestRecord } from '../persistence/records.ts';
-import type { Policy } from './policies.ts';
 
 /**
  * Due dates: a privacy request must be answered within its policy's due days (default 30, the GDPR month) of its
@@ -9,8 +8,15 @@ import type { Policy } from './policies.ts';
 
 const DAY_MS = 86_400_000;
 
-export function dueDateFor(policy: Policy, submittedAt: Date, defaultDueDays: number): string {
-  return new Date(submittedAt.getTime() + (policy.dueDays ?? defaultDueDays) * DAY_MS).toISOString();
+/** The `due_days` setting, and the policies that have their own (the `policies` block of the config file). */
+export interface DueDays {
+  default: number;
+  byPolicy: Readonly<Record<string, number>>;
+}
+
+export function dueDateFor(policyKey: string, submittedAt: Date, dueDays: DueDays): string {
+  const days = Object.hasOwn(dueDays.byPolicy, policyKey) ? dueDays.byPolicy[policyKey]! : dueDays.default;
+  return new Date(submittedAt.getTime() + days * DAY_MS).toISOString();
 }
 
 /** Whole days until the due date, rounded down (negative once overdue); null for a complete request or one without. */

@@ -19,8 +19,6 @@ export interface Policy {
   erasureCategories?: string[];
   /** How those fields are masked (./masking.ts); absent: null_rewrite. A field's masking_strategy_override wins. */
   masking?: MaskingStrategyConfig;
-  /** Days from submission to a request's due date; absent: the `due_days` setting (default 30, the GDPR month). */
-  dueDays?: number;
 }
 
 export const POLICIES: Record<string, Policy> = {

@@ -153,6 +153,39 @@ ${retry}`;
     });
   });
 
+  describe('the policies block', () => {
+    it('gives the policies named their own due days; the others keep due_days', () => {
+      withConfig('due_days: 20\npolicies:\n  default_erasure_policy: { due_days: 45 }\n  hash_erasure_policy: {}\n', (path) => {
+        const settings = loadSettings({}, path);
+        expect(settings.policyDueDays).to.deep.equal({ default_erasure_policy: 45 });
+        expect(settings.dueDays).to.equal(20);
+      });
+      expect(loadSettings({}, undefined, '/nonexistent').policyDueDays, 'without a file').to.deep.equal({});
+    });
+
+    it('is refused at start when wrong, naming the policy, the key and what it takes', () => {
+      const policies = 'default_access_policy, default_erasure_policy, string_rewrite_erasure_policy, hash_erasure_policy, random_string_erasure_policy, default_erasure_only_policy';
+      const cases: [string, string][] = [
+        ['policies:\n  gdpr_policy: { due_days: 45 }\n', `policies.gdpr_policy: is not a policy; they are ${policies}`],
+        ['policies:\n  default_erasure_policy: { due_days: 0 }\n', "policies.default_erasure_policy.due_days: '0' is not a whole number of days from 1 to 3650"],
+        ['policies:\n  default_erasure_policy: { due_days: -5 }\n', "policies.default_erasure_policy.due_days: '-5' is not a whole number of days from 1 to 3650"],
+        ['policies:\n  default_erasure_policy: { due_days: 1.5 }\n', "policies.default_erasure_policy.due_days: '1.5' is not a whole number of days from 1 to 3650"],
+        ['policies:\n  default_erasure_policy: { due_days: "45" }\n', "policies.default_erasure_policy.due_days: '45' is not a whole number of days from 1 to 3650"],
+        ['policies:\n  default_erasure_policy: { due_days: 3651 }\n', "policies.default_erasure_policy.due_days: '3651' is not a whole number of days from 1 to 3650"],
+        ['policies:\n  default_erasure_policy: { due: 45 }\n', 'policies.default_erasure_policy.due: is not a policy setting; they are due_days'],
+        ['policies:\n  default_erasure_policy: 45\n', 'policies.default_erasure_policy: must be an object with any of due_days'],
+        ['policies: [default_erasure_policy]\n', 'policies: must be an object with a block per policy key, e.g. {default_erasure_policy: {due_days: 45}}'],
+      ];
+      for (const [text, message] of cases) {
+        withConfig(text, (path) => {
+          const err = errorOf(() => loadSettings({}, path));
+          expect(err.code, text).to.equal('CONFIG_INVALID');
+          expect(err.message).to.equal(`${path}: ${message}`);
+        });
+      }
+    });
+  });
+
   it('refuses a config file named on the command line that does not exist', () => {
     expect(errorOf(() => loadSettings({}, '/nonexistent/dsrflow.yaml')).message).to.equal('/nonexistent/dsrflow.yaml: config file not found');
   });

@@ -1,10 +1,11 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { loadSettings } from '../../src/config/settings.ts';
-import { daysLeft, dueDateFor } from '../../src/policies/due-dates.ts';
-import { POLICIES } from '../../src/policies/policies.ts';
+import { daysLeft } from '../../src/policies/due-dates.ts';
 import type { AsyncShopService } from '../../fixtures/third-party/async-shop-service.ts';
 import { EXAMPLE_ORDERS, EXAMPLE_USERS } from '../../fixtures/third-party/example-data.ts';
-import { api, putShopConnection, startShop, submit, waitForStatus, waitForTask, type ApiResponse } from '../support/harness.ts';
+import { api, putShopConnection, startShop, submit, tempDir, waitForStatus, waitForTask, type ApiResponse } from '../support/harness.ts';
 import { startClockedEngine, type ClockedEngine } from './clocked-engine.ts';
 
 /**
@@ -107,7 +108,7 @@ describe('due dates and the privacy request list', function () {
     expect(res.body.code).to.equal('AUTH_MISSING');
   });
 
-  it('takes the due days from the due_days setting, and a policy may set its own', async function () {
+  it('takes the due days from the due_days setting', async function () {
     const short = await startClockedEngine(T0, { dueDays: 10 });
     try {
       const id = await submit(short.url, 'jane@example.com');
@@ -115,9 +116,22 @@ describe('due dates and the privacy request list', function () {
     } finally {
       await short.close();
     }
-    const policy = { ...POLICIES.default_access_policy!, dueDays: 45 };
-    expect(dueDateFor(policy, T0, 30)).to.equal(at(45));
-    expect(dueDateFor(POLICIES.default_access_policy!, T0, 30)).to.equal(at(30));
+  });
+
+  it("gives a policy of dsrflow.yaml's policies block its own due days; the other policies keep due_days", async function () {
+    const dir = tempDir();
+    writeFileSync(join(dir.path, 'dsrflow.yaml'), 'due_days: 20\npolicies:\n  default_erasure_policy: { due_days: 45 }\n');
+    const { dueDays, policyDueDays } = loadSettings({}, join(dir.path, 'dsrflow.yaml'));
+    dir.remove();
+    const engine = await startClockedEngine(T0, { dueDays, policyDueDays });
+    try {
+      const view = async (policy: string) => (await api(engine.url, 'GET', `${LIST}/${await submit(engine.url, 'jane@example.com', policy)}`)).body;
+      expect(await view('default_erasure_policy')).to.include({ created_at: at(0), due_date: at(45) });
+      expect(await view('default_access_policy')).to.include({ created_at: at(0), due_date: at(20) });
+      expect(await view('default_erasure_only_policy')).to.include({ created_at: at(0), due_date: at(20) });
+    } finally {
+      await engine.close();
+    }
   });
 
   it('counts days left down to the minute the due date passes; a request stored before due dates has none', function () {
