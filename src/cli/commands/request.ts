@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
-import { PRIVACY_REQUEST_STATUSES, isWaitingStatus } from '../../persistence/statuses.ts';
+import { taskWaitLines } from '../../http/task-waits.ts';
+import { PRIVACY_REQUEST_STATUSES } from '../../persistence/statuses.ts';
 import { contextOf, type RequestView, type TaskView } from '../context.ts';
 import { CliError, ExitCodes } from '../exit-codes.ts';
 import { follow } from '../follow.ts';
@@ -11,10 +12,8 @@ const path = (id: string, rest = '') => `/api/v1/privacy-request/${encodeURIComp
 const or = (value: string | number | null | undefined) => (value === null || value === undefined ? '-' : String(value));
 
 function taskDetail(t: TaskView): string {
-  const waiting = isWaitingStatus(t.status);
   return [
-    waiting && t.awaiting_callback_since ? `since ${t.awaiting_callback_since}` : '',
-    waiting && t.deadline ? `until ${t.deadline}` : '',
+    ...taskWaitLines(t, (iso) => iso),
     t.retry_at ? `runs again at ${t.retry_at}` : '',
     t.error ?? '',
     t.skip_reason ?? '',

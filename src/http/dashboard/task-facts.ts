@@ -1,5 +1,5 @@
 import type { TaskRecord } from '../../persistence/records.ts';
-import { isWaitingStatus } from '../../persistence/statuses.ts';
+import { taskWaitLines } from '../task-waits.ts';
 import { taskViews } from '../views.ts';
 import { formatTime, statusText } from './format.ts';
 import type { GraphNode } from './task-graph.ts';
@@ -16,10 +16,7 @@ export function taskName(task: TaskRecord): string {
 
 /** Short lines for a task's state: since and until when it waits, why it failed or was skipped, what it produced. */
 export function stateLines(task: TaskRecord, view: TaskView): string[] {
-  const lines: string[] = [];
-  const waiting = isWaitingStatus(view.status);
-  if (waiting && view.awaiting_callback_since) lines.push(`since ${formatTime(view.awaiting_callback_since)}`);
-  if (waiting && view.deadline) lines.push(`until ${formatTime(view.deadline)}`);
+  const lines = taskWaitLines(view, formatTime);
   if (view.retry_at) lines.push(`retry at ${formatTime(view.retry_at)}`);
   if (view.error) lines.push(view.error);
   if (view.skip_reason) lines.push(view.skip_reason);
