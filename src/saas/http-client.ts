@@ -1,10 +1,10 @@
 /**
  * Sends a prepared request with undici, as upstream's authenticated client does: connect and read timeouts, a cap on
- * the response size, and up to three retries in place of a 429, 502, 503 or 504 answer that says when to come back
- * (`Retry-After`, in seconds or as a date, waited for up to 5 minutes). Such an answer without `Retry-After` is
- * retried in place with exponential backoff when `retryDelayMs` is set (upstream's waits are 1, 2, 4 s: 1000);
- * otherwise, as when the retries are spent, it fails the attempt and the task's retry policy
- * (../actors/retry-policy.ts) runs the task again later. A connection error or timeout is not retried here.
+ * the response size, and up to three retries in place of a 429, 502, 503 or 504 answer: after the wait its
+ * `Retry-After` asks for (in seconds or as a date, at most 5 minutes), or without one after 1, 2, 4 s (upstream's
+ * backoff, capped at 30 s). When the retries are spent, the attempt fails and the task's retry policy
+ * (../actors/retry-policy.ts) runs the task again later; so does any other error answer, and a connection error or
+ * timeout, which are not retried here.
  */
 import { Agent, request, type Dispatcher } from 'undici';
 import { lookupPath } from './placeholders.ts';
@@ -16,20 +16,28 @@ export interface HttpLimits {
   /** Longest wait for the response headers, and then between two chunks of the body. */
   readTimeoutMs: number;
   maxResponseBytes: number;
-  /** In-place retries of a 429, 502, 503 or 504 answer; default 3. */
-  retries?: number;
-  /** When set, an answer without `Retry-After` is retried in place too, after this wait, doubled each time. */
-  retryDelayMs?: number;
-  /** The longest of those doubled waits; default 30 s. */
-  maxRetryDelayMs?: number;
-  /** The longest wait a `Retry-After` may ask for; default 5 min. */
-  maxRetryAfterMs?: number;
+  /** In-place retries of a 429, 502, 503 or 504 answer; 0 leaves every one to the task's retry policy. */
+  retries: number;
+  /** The wait before the first in-place retry of an answer without `Retry-After`, doubled for each next one. */
+  retryDelayMs: number;
+  /** The longest of those doubled waits. */
+  maxRetryDelayMs: number;
+  /** The longest wait a `Retry-After` may ask for. */
+  maxRetryAfterMs: number;
   /** Where requests go (tests route them to loopback servers); default: an agent with the timeouts above. */
   dispatcher?: Dispatcher;
   sleep?: (ms: number) => Promise<void>;
 }
 
-export const DEFAULT_HTTP_LIMITS: HttpLimits = { connectTimeoutMs: 5_000, readTimeoutMs: 60_000, maxResponseBytes: 50 * 1024 * 1024 };
+export const DEFAULT_HTTP_LIMITS: HttpLimits = {
+  connectTimeoutMs: 5_000,
+  readTimeoutMs: 60_000,
+  maxResponseBytes: 50 * 1024 * 1024,
+  retries: 3,
+  retryDelayMs: 1_000,
+  maxRetryDelayMs: 30_000,
+  maxRetryAfterMs: 300_000,
+};
 
 const RETRIED_STATUSES = [429, 502, 503, 504];
 
@@ -99,15 +107,11 @@ export function retryAfterMs(value: string | undefined, now: number): number | u
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/**
- * How long to wait before retry number `attempt + 1` of a retried status: as its `Retry-After` asks, else the
- * backoff; undefined when the answer is not to be retried in place.
- */
-function retryWaitMs(response: IncomingResponse, attempt: number, limits: HttpLimits): number | undefined {
+/** How long to wait before retry number `attempt + 1` of a retried status: as its `Retry-After` asks, else the backoff. */
+function retryWaitMs(response: IncomingResponse, attempt: number, limits: HttpLimits): number {
   const asked = retryAfterMs(response.headers['retry-after'], Date.now());
-  if (asked !== undefined) return Math.min(asked, limits.maxRetryAfterMs ?? 300_000);
-  if (limits.retryDelayMs === undefined) return undefined;
-  return Math.min(limits.retryDelayMs * 2 ** attempt, limits.maxRetryDelayMs ?? 30_000);
+  if (asked !== undefined) return Math.min(asked, limits.maxRetryAfterMs);
+  return Math.min(limits.retryDelayMs * 2 ** attempt, limits.maxRetryDelayMs);
 }
 
 async function sendOnce(prepared: PreparedRequest, limits: HttpLimits, describe: string): Promise<IncomingResponse> {
@@ -144,7 +148,6 @@ async function sendOnce(prepared: PreparedRequest, limits: HttpLimits, describe:
 /** Sends with retries; an error answer that is not ignored throws a SaasHttpError carrying its status. */
 export async function send(prepared: PreparedRequest, limits: HttpLimits = DEFAULT_HTTP_LIMITS, options: SendOptions = {}): Promise<IncomingResponse> {
   const describe = options.describe ?? `${prepared.method} ${prepared.path.split('?')[0]}`;
-  const retries = limits.retries ?? 3;
   const sleep = limits.sleep ?? defaultSleep;
   for (let attempt = 0; ; attempt++) {
     const started = performance.now();
@@ -158,9 +161,8 @@ export async function send(prepared: PreparedRequest, limits: HttpLimits = DEFAU
     }
     options.onAttempt?.({ status: response.status, durationMs: performance.now() - started });
     if (response.status < 400) return response;
-    const wait = RETRIED_STATUSES.includes(response.status) && attempt < retries ? retryWaitMs(response, attempt, limits) : undefined;
-    if (wait !== undefined) {
-      await sleep(wait);
+    if (RETRIED_STATUSES.includes(response.status) && attempt < limits.retries) {
+      await sleep(retryWaitMs(response, attempt, limits));
       continue;
     }
     if (isIgnored(response.status, options.ignoreErrors)) return response;

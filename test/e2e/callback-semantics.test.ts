@@ -189,11 +189,12 @@ describe('callback semantics', function () {
     });
   });
 
+  // The vendor fails with 500s: the task retry policy takes them, where a 502, 503 or 504 is first retried in place.
   describe('retries', () => {
-    it('retries a 503 with backoff, sending the same Idempotency-Key each time, until it succeeds', async () => {
+    it('retries a 500 with backoff, sending the same Idempotency-Key each time, until it succeeds', async () => {
       const { url } = await setUp(
         { retry: { count: 3, firstDelayMs: 40, maxDelayMs: 1000 } },
-        { callbackDelayMs: 5, failFirst: { path: '/api/v1/orders', count: 2, status: 503 } },
+        { callbackDelayMs: 5, failFirst: { path: '/api/v1/orders', count: 2, status: 500 } },
       );
       const id = await submit(url, JANE);
       expect((await waitForStatus(url, id, ['complete', 'error'])).status).to.equal('complete');
@@ -204,17 +205,17 @@ describe('callback semantics', function () {
       expect(new Set(reads.map((r) => r.headers['idempotency-key']))).to.deep.equal(new Set([`dsrflow-${orders.id}-0`]));
       const retries = (await history(id, orders.id)).filter((h) => h.event === 'RETRY_LATER');
       expect(retries).to.have.length(2);
-      expect(retries[0]!.note).to.match(/^GET \/api\/v1\/orders answered 503: .*; retry at \d{4}-/);
+      expect(retries[0]!.note).to.match(/^GET \/api\/v1\/orders answered 500: .*; retry at \d{4}-/);
     });
 
     it('gives up after the configured count with the last error, and never retries a 4xx', async () => {
       const { url } = await setUp(
         { retry: { count: 1, firstDelayMs: 20, maxDelayMs: 100 } },
-        { callbackDelayMs: 5, failFirst: { path: '/api/v1/orders', count: 5, status: 502 } },
+        { callbackDelayMs: 5, failFirst: { path: '/api/v1/orders', count: 5, status: 500 } },
       );
       const id = await submit(url, JANE);
       const done = await waitForStatus(url, id, ['complete', 'error']);
-      expect(done.error).to.match(/^access shop:orders: GET \/api\/v1\/orders answered 502/);
+      expect(done.error).to.match(/^access shop:orders: GET \/api\/v1\/orders answered 500/);
       expect(shops[0]!.received.filter((r) => r.path === '/api/v1/orders')).to.have.length(2);
 
       const refused = await setUpSecond();
@@ -232,14 +233,14 @@ describe('callback semantics', function () {
   });
 
   it('tells tasks waiting on a timer apart in the task list: attempt, retry time and last error', async () => {
-    const { url } = await setUp({ retry: { count: 1, firstDelayMs: 60_000, maxDelayMs: 60_000 } }, { callbackDelayMs: 5, failFirst: { path: '/api/v1/orders', count: 1, status: 503 } });
+    const { url } = await setUp({ retry: { count: 1, firstDelayMs: 60_000, maxDelayMs: 60_000 } }, { callbackDelayMs: 5, failFirst: { path: '/api/v1/orders', count: 1, status: 500 } });
     const id = await submit(url, JANE);
     const orders = await eventually(async () => {
       const task = (await tasksOf(url, id)).find((t) => t.collection_address === 'shop:orders');
       return task?.retry_at ? task : undefined;
     }, 'the orders task to wait for its retry');
     expect(orders).to.include({ status: 'pending', attempt: 1 });
-    expect(orders.last_error).to.match(/answered 503/);
+    expect(orders.last_error).to.match(/answered 500/);
     expect(Date.parse(orders.retry_at) - Date.now()).to.be.within(20_000, 60_000);
   });
 });

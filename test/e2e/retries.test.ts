@@ -16,7 +16,8 @@ import {
  * Task retries against real servers: the waits grow, are capped and jittered; a connection's own retry policy is read
  * from dsrflow.yaml and from `PUT /api/v1/connection/{key}` and used for its tasks; a task whose callback was accepted
  * is never retried. The engine's clock stands still unless a test moves it, and only the tests sweep the timers, so
- * every wait is read from the stored retry time, exactly.
+ * every wait is read from the stored retry time, exactly. Vendors fail with 500s, which only the task retry policy
+ * retries; a 429, 502, 503 or 504 is first retried in place, as the last test shows.
  */
 
 const JANE = 'jane@example.com';
@@ -60,7 +61,7 @@ describe('task retries', function () {
         const t = await ordersTask(id);
         return t?.status === 'pending' && t.attempt === attempt && t.retry_at ? t : undefined;
       }, `attempt ${attempt} of the orders task to wait for its retry`);
-      expect(task.last_error).to.match(/^GET \/api\/v1\/orders answered 503/);
+      expect(task.last_error).to.match(/^GET \/api\/v1\/orders answered 500/);
       waits.push(Date.parse(task.retry_at) - now().getTime());
       offsetMs = Date.parse(task.retry_at) - start;
       expect(await engine!.engine.sweepTimers(), `the retry of attempt ${attempt} is due`).to.equal(1);
@@ -75,7 +76,7 @@ describe('task retries', function () {
   }
 
   it('waits longer before each retry, up to the cap, each wait jittered; then the task completes', async () => {
-    const { url } = await setUp({ retry: { count: 5, firstDelayMs: 10_000, maxDelayMs: 40_000 } }, { failFirst: { path: '/api/v1/orders', count: 5, status: 503 } });
+    const { url } = await setUp({ retry: { count: 5, firstDelayMs: 10_000, maxDelayMs: 40_000 } }, { failFirst: { path: '/api/v1/orders', count: 5, status: 500 } });
     await putShopConnection(url, shop!);
     const id = await submit(url, JANE);
     const waits = await waitsOfRetries(id, 5);
@@ -90,7 +91,7 @@ describe('task retries', function () {
 
   describe("a connection's own retry policy", () => {
     it('is read from dsrflow.yaml, stored with the connection and used for its tasks: count, first delay and cap', async () => {
-      shop = await startShop({ users: USERS, orders: ORDERS, callbackDelayMs: 5, failFirst: { path: '/api/v1/orders', count: 3, status: 503 } });
+      shop = await startShop({ users: USERS, orders: ORDERS, callbackDelayMs: 5, failFirst: { path: '/api/v1/orders', count: 3, status: 500 } });
       dir = tempDir();
       const configPath = join(dir.path, 'dsrflow.yaml');
       writeFileSync(
@@ -114,7 +115,7 @@ describe('task retries', function () {
     });
 
     it('is taken from the body of PUT /api/v1/connection/{key}; keys left out keep the engine\u2019s; a PUT without it drops it', async () => {
-      const { url } = await setUp({ retry: { count: 0, firstDelayMs: 30_000, maxDelayMs: 30_000 } }, { failFirst: { path: '/api/v1/orders', count: 2, status: 503 } });
+      const { url } = await setUp({ retry: { count: 0, firstDelayMs: 30_000, maxDelayMs: 30_000 } }, { failFirst: { path: '/api/v1/orders', count: 2, status: 500 } });
       const body = {
         saas_config: readText(new URL('connectors/async_shop/config.yml', FIXTURES)),
         dataset: readText(new URL('connectors/async_shop/dataset.yml', FIXTURES)),
@@ -163,8 +164,19 @@ describe('task retries', function () {
     });
   });
 
+  it('retries a 503 without Retry-After in place first: the task completes in its first attempt, with no retry time', async () => {
+    const { url } = await setUp({ retry: NO_RETRY }, { failFirst: { path: '/api/v1/orders', count: 1, status: 503 } });
+    await putShopConnection(url, shop!);
+    const id = await submit(url, JANE);
+    expect((await waitForStatus(url, id, ['complete', 'error'])).status).to.equal('complete');
+    const orders = await ordersTask(id);
+    expect(orders).to.include({ status: 'complete', attempt: 1 });
+    const reads = shop!.received.filter((r) => r.path === '/api/v1/orders');
+    expect(reads.map((r) => r.headers['idempotency-key'])).to.deep.equal([`dsrflow-${orders.id}-0`, `dsrflow-${orders.id}-0`]);
+  });
+
   describe('a task whose callback was accepted', () => {
-    /** A vendor that calls back before it answers the lookup, then answers it 503; orders are read at once. */
+    /** A vendor that calls back before it answers the lookup, then answers it 500; orders are read at once. */
     class EarlyCallbackVendor {
       readonly lookups: string[] = [];
       readonly callbackAnswers: { status: number; body: string }[] = [];
@@ -180,7 +192,7 @@ describe('task retries', function () {
           body: JSON.stringify({ access_results: USERS[JANE] }),
         });
         this.callbackAnswers.push({ status: answer.statusCode, body: await answer.body.text() });
-        json(503, { error: 'the lookup service is overloaded' });
+        json(500, { error: 'the lookup service is overloaded' });
       });
 
       async start(): Promise<this> {
@@ -204,7 +216,7 @@ describe('task retries', function () {
       vendor = undefined;
     });
 
-    it('is never retried, even when the request it answered then fails with a 503', async () => {
+    it('is never retried, even when the request it answered then fails with a 500', async () => {
       vendor = await new EarlyCallbackVendor().start();
       const settings: Partial<Settings> = { retry: { count: 3, firstDelayMs: 1000, maxDelayMs: 1000 } };
       dir = tempDir();
@@ -221,7 +233,7 @@ describe('task retries', function () {
       expect((await waitForStatus(engine.url, id, ['complete', 'error'])).status).to.equal('complete');
       expect(vendor.callbackAnswers).to.deep.equal([{ status: 200, body: JSON.stringify({ task_queued: true }) }]);
 
-      // Closing waits for the engine's running work, so the 503 has been dealt with; the next start redoes whatever
+      // Closing waits for the engine's running work, so the 500 has been dealt with; the next start redoes whatever
       // work was stored, and the clock passes every retry time the policy could give before the timers are swept.
       await engine.close();
       engine = await startEngine(dir.path, { ...settings, timerSweepIntervalMs: 3_600_000 }, { now });

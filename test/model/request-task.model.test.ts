@@ -40,6 +40,7 @@ const model = createMachine({
 
 interface Held {
   request: ReceivedRequest;
+  /** The third party fails a lookup with a 500, which the task retry policy takes (a 503 is first retried in place). */
   answer: (status?: number) => void;
 }
 
@@ -82,7 +83,7 @@ class Driver {
   }
 
   async stop() {
-    for (const h of this.held.splice(0)) h.answer(503);
+    for (const h of this.held.splice(0)) h.answer(500);
     await this.engine.close({ waitForRunningWork: false });
     await this.shop.close();
     this.dir.remove();
@@ -129,7 +130,7 @@ class Driver {
   async restart(status: string) {
     if (status === 'in_processing') {
       await this.engine.close({ waitForRunningWork: false });
-      for (const h of this.held.splice(0)) h.answer(503);
+      for (const h of this.held.splice(0)) h.answer(500);
       await this.startEngine();
       await this.heldLookup();
     } else {
@@ -198,7 +199,7 @@ describe('request-task lifecycle, model-based', function () {
               await d.waitFor('awaiting_callback');
             },
             VENDOR_FAILS: async () => {
-              d.held.shift()!.answer(503);
+              d.held.shift()!.answer(500);
               await d.waitFor('pending');
             },
             EARLY_CALLBACK: async () => {

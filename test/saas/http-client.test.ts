@@ -76,20 +76,14 @@ describe('send (outbound HTTP)', () => {
     expect(hits).to.equal(4);
   });
 
-  it('leaves an answer without Retry-After to the task retry when retryDelayMs is not set', async () => {
-    answers = [{ status: 503 }, { status: 200 }];
-    expect((await failure(send(request(), limits()))).status).to.equal(503);
-    expect(hits).to.equal(1);
-  });
-
-  it('with retryDelayMs, retries 429, 502, 503 and 504 without Retry-After in place, with backoff (1, 2, 4 s), then gives up', async () => {
+  it('by default, retries 429, 502, 503 and 504 without Retry-After in place, with backoff (1, 2, 4 s), then gives up', async () => {
     answers = [{ status: 429 }, { status: 502 }, { status: 503 }, { status: 200, body: '{"ok": true}' }];
-    const l = limits({ retryDelayMs: 1000 });
+    const l = limits();
     expect((await send(request(), l)).body).to.equal('{"ok": true}');
     expect(l.waits).to.deep.equal([1000, 2000, 4000]);
 
     answers = Array.from({ length: 5 }, () => ({ status: 504, body: 'gateway' }));
-    const again = limits({ retryDelayMs: 1000 });
+    const again = limits();
     const err = await failure(send(request(), again));
     expect(err.message).to.equal('GET /items answered 504: gateway');
     expect(hits).to.equal(4 + 4);
@@ -105,16 +99,21 @@ describe('send (outbound HTTP)', () => {
 
   it('retries no more than `retries` times: 0 sends once', async () => {
     answers = [{ status: 503 }, { status: 200 }];
-    const l = limits({ retries: 0, retryDelayMs: 1000 });
+    const l = limits({ retries: 0 });
     expect((await failure(send(request(), l))).status).to.equal(503);
     expect(hits).to.equal(1);
     expect(l.waits).to.deep.equal([]);
   });
 
-  it('never retries another error, and hands back an ignored one', async () => {
+  it('never retries another error in place, a 500 included (the task retry policy takes it), and hands back an ignored one', async () => {
     answers = [{ status: 404, body: 'no such item' }];
     expect((await failure(send(request(), limits()))).message).to.equal('GET /items answered 404: no such item');
     expect(hits).to.equal(1);
+    answers = [{ status: 500, body: 'oops' }, { status: 200 }];
+    const l = limits();
+    expect((await failure(send(request(), l))).status).to.equal(500);
+    expect(hits).to.equal(2);
+    expect(l.waits).to.deep.equal([]);
     answers = [{ status: 404 }];
     expect((await send(request(), limits(), { ignoreErrors: [404] })).status).to.equal(404);
     answers = [{ status: 400 }];
