@@ -251,7 +251,7 @@ const paths = {
       requestBody: jsonBody(ref('CallbackBody')),
       responses: {
         '200': json('Accepted (or a replay of an accepted callback)', ref('CallbackAnswer')),
-        '400': error('The task is not awaiting a callback, the request is not in progress, or the body is not JSON'),
+        '400': error('The task is neither awaiting a callback nor in processing (`TASK_NOT_AWAITING_CALLBACK`), or the body is empty or not JSON (`BODY_NOT_JSON`)'),
         '401': error('No Authorization header, or not `Bearer <token>` (`AUTH_MISSING`)'),
         '403': error('A token that is not valid for this task (`TOKEN_INVALID`) or expired (`TOKEN_EXPIRED`)'),
         '404': error('The token names a task that does not exist (`TASK_NOT_FOUND`)'),
