@@ -78,6 +78,7 @@ export class Engine {
   readonly #now: () => Date;
   readonly #log: Logger;
   readonly #outgoingLog: Logger;
+  readonly #submissionLog: Logger;
   readonly #outgoingListeners: ((request: OutgoingRequest) => void)[] = [];
   readonly #dueDays: DueDays;
 
@@ -86,6 +87,7 @@ export class Engine {
     this.#now = options.now ?? (() => new Date());
     this.#log = options.log;
     this.#outgoingLog = options.log.child({ component: 'saas-http' });
+    this.#submissionLog = options.log.child({ component: 'submission' });
     this.#dueDays = { default: options.settings.dueDays, byPolicy: options.settings.policyDueDays };
     this.#apiKeyHash = secrets.apiKeyHash;
     this.generatedApiKey = secrets.generatedApiKey;
@@ -189,7 +191,7 @@ export class Engine {
   }
 
   submitPrivacyRequests(body: unknown): Promise<SubmissionResult> {
-    return submitPrivacyRequests({ store: this.#store, now: this.#now, start: (id) => this.#scheduler.start(id), dueDays: this.#dueDays }, body);
+    return submitPrivacyRequests({ store: this.#store, now: this.#now, start: (id) => this.#scheduler.start(id), dueDays: this.#dueDays, log: this.#submissionLog }, body);
   }
 
   async getPrivacyRequest(id: string): Promise<PrivacyRequestRecord> {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DsrflowError, ErrorCodes } from '../errors.ts';
+import type { Logger } from 'pino';
+import { DsrflowError, ErrorCodes, type ErrorCode } from '../errors.ts';
 import { buildCollectionGraph } from '../graph/collection-graph.ts';
 import { buildTaskGraph } from '../graph/task-graph.ts';
 import { dueDateFor, type DueDays } from '../policies/due-dates.ts';
@@ -10,14 +11,21 @@ import { startWorkFor } from './scheduler.ts';
 
 /**
  * Takes privacy requests in Fides' bulk shape. Each valid one gets its task graph, stored with the request in one
- * atomic commit before anything runs; an invalid one is listed under `failed` with the reason.
+ * atomic commit before anything runs; an invalid one is listed under `failed` with the reason and its error code.
  */
 
 const MAX_REQUESTS_PER_CALL = 50;
 
+/** A refused item: Fides' `{message, data}` (data is the item as sent), with the stable code of docs/errors.md. */
+export interface SubmissionFailure {
+  message: string;
+  code: ErrorCode;
+  data: unknown;
+}
+
 export interface SubmissionResult {
   succeeded: PrivacyRequestRecord[];
-  failed: { message: string; data: unknown }[];
+  failed: SubmissionFailure[];
 }
 
 export interface SubmissionDeps {
@@ -27,6 +35,8 @@ export interface SubmissionDeps {
   start: (privacyRequestId: string) => Promise<void>;
   /** Days from submission to the due date, by policy. */
   dueDays: DueDays;
+  /** Where an item's unexpected failure is logged, since the client is not told its cause. */
+  log: Logger;
 }
 
 interface ParsedItem {
@@ -36,21 +46,22 @@ interface ParsedItem {
   location?: string;
 }
 
+const invalid = (message: string) => new DsrflowError(ErrorCodes.BODY_INVALID, message);
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 const isScalar = (value: unknown) => typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
 
 /** Fides' shape: `{"<name>": {"label": "...", "value": string, number, or a list of them}}`. */
 function parseCustomFields(fields: unknown): Record<string, CustomPrivacyRequestField> {
   const at = 'custom_privacy_request_fields';
-  if (!isObject(fields)) throw new Error(`${at} must be an object of {"label": ..., "value": ...} by field name`);
+  if (!isObject(fields)) throw invalid(`${at} must be an object of {"label": ..., "value": ...} by field name`);
   for (const [name, field] of Object.entries(fields)) {
-    if (!isObject(field)) throw new Error(`${at}.${name} must be an object with label and value`);
+    if (!isObject(field)) throw invalid(`${at}.${name} must be an object with label and value`);
     const { label, value, ...rest } = field;
     const unknown = Object.keys(rest);
-    if (unknown.length > 0) throw new Error(`unknown field '${at}.${name}.${unknown[0]}': a custom field has label and value`);
-    if (typeof label !== 'string') throw new Error(`${at}.${name}.label is required and must be a string`);
+    if (unknown.length > 0) throw invalid(`unknown field '${at}.${name}.${unknown[0]}': a custom field has label and value`);
+    if (typeof label !== 'string') throw invalid(`${at}.${name}.label is required and must be a string`);
     if (!isScalar(value) && !(Array.isArray(value) && value.every(isScalar))) {
-      throw new Error(`${at}.${name}.value is required and must be a string, a number, or a list of them`);
+      throw invalid(`${at}.${name}.value is required and must be a string, a number, or a list of them`);
     }
   }
   return fields as Record<string, CustomPrivacyRequestField>;
@@ -59,24 +70,24 @@ function parseCustomFields(fields: unknown): Record<string, CustomPrivacyRequest
 const LOCATION = /^[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?$/;
 
 function parseItem(item: unknown): ParsedItem {
-  if (!isObject(item)) throw new Error('a privacy request must be an object');
+  if (!isObject(item)) throw invalid('a privacy request must be an object');
   const { identity, policy_key: policyKey, custom_privacy_request_fields: customFields, location, ...rest } = item;
   const unknown = Object.keys(rest);
   if (unknown.length > 0) {
-    throw new Error(`unknown field '${unknown[0]}': a privacy request has identity, policy_key, custom_privacy_request_fields and location`);
+    throw invalid(`unknown field '${unknown[0]}': a privacy request has identity, policy_key, custom_privacy_request_fields and location`);
   }
-  if (typeof policyKey !== 'string') throw new Error('policy_key is required and must be a string');
+  if (typeof policyKey !== 'string') throw invalid('policy_key is required and must be a string');
   if (!findPolicy(policyKey)) {
-    throw new Error(`policy '${policyKey}' does not exist; known policies: ${Object.keys(POLICIES).join(', ')}`);
+    throw invalid(`policy '${policyKey}' does not exist; known policies: ${Object.keys(POLICIES).join(', ')}`);
   }
   if (identity === null || typeof identity !== 'object' || Array.isArray(identity)) {
-    throw new Error('identity is required and must be an object, e.g. {"email": "jane@example.com"}');
+    throw invalid('identity is required and must be an object, e.g. {"email": "jane@example.com"}');
   }
   const values = Object.entries(identity as Record<string, unknown>).filter(([, v]) => v !== null && v !== '');
-  if (values.length === 0) throw new Error('identity must have at least one non-empty value');
-  for (const [name, value] of values) if (typeof value !== 'string') throw new Error(`identity.${name} must be a string`);
+  if (values.length === 0) throw invalid('identity must have at least one non-empty value');
+  for (const [name, value] of values) if (typeof value !== 'string') throw invalid(`identity.${name} must be a string`);
   if (location !== undefined && location !== null && (typeof location !== 'string' || !LOCATION.test(location))) {
-    throw new Error("location must be an ISO 3166 country or subdivision code, e.g. 'US' or 'US-CA'");
+    throw invalid("location must be an ISO 3166 country or subdivision code, e.g. 'US' or 'US-CA'");
   }
   return {
     identity: Object.fromEntries(values) as Record<string, string>,
@@ -87,9 +98,9 @@ function parseItem(item: unknown): ParsedItem {
 }
 
 export async function submitPrivacyRequests(deps: SubmissionDeps, body: unknown): Promise<SubmissionResult> {
-  if (!Array.isArray(body)) throw new DsrflowError(ErrorCodes.BODY_INVALID, 'the body must be a list of privacy requests');
+  if (!Array.isArray(body)) throw invalid('the body must be a list of privacy requests');
   if (body.length === 0 || body.length > MAX_REQUESTS_PER_CALL) {
-    throw new DsrflowError(ErrorCodes.BODY_INVALID, `the body must hold 1 to ${MAX_REQUESTS_PER_CALL} privacy requests, not ${body.length}`);
+    throw invalid(`the body must hold 1 to ${MAX_REQUESTS_PER_CALL} privacy requests, not ${body.length}`);
   }
   const result: SubmissionResult = { succeeded: [], failed: [] };
   const collections = buildCollectionGraph(await deps.store.listConnections());
@@ -100,7 +111,7 @@ export async function submitPrivacyRequests(deps: SubmissionDeps, body: unknown)
       ops.push(...requestOps);
       result.succeeded.push(request);
     } catch (err) {
-      result.failed.push({ message: (err as Error).message, data: item });
+      result.failed.push(failureOf(err, item, deps.log));
     }
   }
   // Every request of the call in one commit: all of them are stored before any starts, or none is.
@@ -108,6 +119,13 @@ export async function submitPrivacyRequests(deps: SubmissionDeps, body: unknown)
   await Promise.all(result.succeeded.map((request) => deps.start(request.id)));
   const started = await Promise.all(result.succeeded.map((r) => deps.store.getPrivacyRequest(r.id)));
   return { ...result, succeeded: started.map((r, i) => r ?? (result.succeeded[i] as PrivacyRequestRecord)) };
+}
+
+/** A DsrflowError's message is written for the client; any other error's is not, so it is logged and not shown. */
+function failureOf(err: unknown, item: unknown, log: Logger): SubmissionFailure {
+  if (err instanceof DsrflowError) return { message: err.message, code: err.code, data: item };
+  log.error({ err }, 'a privacy request of a submission failed unexpectedly');
+  return { message: 'Internal error: this privacy request was not created; the engine logged the cause', code: ErrorCodes.INTERNAL, data: item };
 }
 
 /** A privacy request and its task graph, as the ops that store them; throws when its graph cannot be built. */

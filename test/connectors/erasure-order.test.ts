@@ -83,7 +83,7 @@ describe('erase_after ordering, end to end', () => {
     await other.connections.put({ key: 'right', saasConfig: config('right', 'left'), dataset: dataset('right') });
     const item = { identity: { email: 'jane@example.com' }, policy_key: 'default_erasure_policy' };
     const refused = await other.submitPrivacyRequests([item]);
-    expect(refused).to.deep.equal({ succeeded: [], failed: [{ message: 'The values for the `erase_after` fields created a cycle in the DAG.', data: item }] });
+    expect(refused).to.deep.equal({ succeeded: [], failed: [{ message: 'The values for the `erase_after` fields created a cycle in the DAG.', code: 'CONNECTION_INVALID', data: item }] });
     expect((await other.listPrivacyRequests({ limit: 10 })).total).to.equal(0);
     const access = await other.submitPrivacyRequests([{ identity: { email: 'jane@example.com' }, policy_key: 'default_access_policy' }]);
     expect(access.succeeded).to.have.length(1);

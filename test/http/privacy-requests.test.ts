@@ -1,5 +1,8 @@
+import { Writable } from 'node:stream';
 import { expect } from 'chai';
-import type { RunningServer } from '../../src/server.ts';
+import { DEFAULT_SETTINGS } from '../../src/config/settings.ts';
+import { createLogger } from '../../src/log.ts';
+import { startServer, type RunningServer } from '../../src/server.ts';
 import { api, API_KEY, FIXTURES, readText, startEngine, submit, tempDir, waitForStatus, type ApiResponse } from '../support/harness.ts';
 
 /**
@@ -64,7 +67,7 @@ describe('/api/v1/privacy-request', function () {
   const post = (body: unknown) => api(engine.url, 'POST', PRIVACY_REQUESTS, { body });
 
   describe('POST, in the bulk shape', function () {
-    it('splits the items into succeeded and failed, each failure naming its problem and echoing the item', async function () {
+    it('splits the items into succeeded and failed, each failure naming its problem, with code BODY_INVALID, and echoing the item', async function () {
       const items = [
         good(),
         { identity: { email: JANE }, policy_key: 'no_such_policy' },
@@ -86,7 +89,10 @@ describe('/api/v1/privacy-request', function () {
 
       expect(res.body.failed).to.have.length(5);
       expect(res.body.failed.map((f: any) => f.data)).to.deep.equal(items.slice(1));
-      for (const failure of res.body.failed) expect(failure).to.have.all.keys('message', 'data');
+      for (const failure of res.body.failed) {
+        expect(failure).to.have.all.keys('message', 'code', 'data');
+        expect(failure.code).to.equal('BODY_INVALID');
+      }
       const [policy, noIdentity, numberIdentity, unknownField, notObject] = res.body.failed.map((f: any) => f.message as string);
       expect(policy).to.include("policy 'no_such_policy' does not exist");
       expect(noIdentity).to.include('identity is required');
@@ -120,6 +126,7 @@ describe('/api/v1/privacy-request', function () {
       expect(res.status).to.equal(200);
       expect(res.body.succeeded).to.deep.equal([]);
       expect(res.body.failed.map((f: { message: string }) => f.message)).to.deep.equal(refusals.map(([, message]) => message));
+      expect(res.body.failed.map((f: { code: string }) => f.code)).to.deep.equal(refusals.map(() => 'BODY_INVALID'));
       expect((await api(engine.url, 'GET', PRIVACY_REQUESTS)).body.total).to.equal(before);
     });
 
@@ -163,6 +170,51 @@ describe('/api/v1/privacy-request', function () {
         });
       });
     }
+  });
+});
+
+describe('POST /api/v1/privacy-request, an item that fails unexpectedly', function () {
+  let dir: ReturnType<typeof tempDir>;
+  let engine: RunningServer;
+  let output = '';
+  /** While set, the engine's clock gives an invalid date: planning a request throws a RangeError, not a DsrflowError. */
+  let clockBroken = false;
+
+  before(async function () {
+    dir = tempDir();
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        output += chunk;
+        done();
+      },
+    });
+    const settings = { ...DEFAULT_SETTINGS, port: 0, dataDir: dir.path, apiKey: API_KEY, logLevel: 'info', timerSweepIntervalMs: 3_600_000 };
+    engine = await startServer(settings, createLogger('info', sink), { now: () => (clockBroken ? new Date(Number.NaN) : new Date()) });
+  });
+
+  after(async function () {
+    await engine?.close();
+    dir?.remove();
+  });
+
+  it('is listed under failed with code INTERNAL and a generic message; its cause is logged, not shown, and nothing is stored', async function () {
+    const existingId = await submit(engine.url, JANE);
+    await waitForStatus(engine.url, existingId, ['complete']);
+    const before = { list: await api(engine.url, 'GET', PRIVACY_REQUESTS), existing: await requestViews(engine.url, existingId) };
+    const item = good('mallory@example.com');
+    clockBroken = true;
+    const res = await api(engine.url, 'POST', PRIVACY_REQUESTS, { body: [item] }).finally(() => (clockBroken = false));
+    expect(res).to.deep.equal({
+      status: 200,
+      body: { succeeded: [], failed: [{ message: 'Internal error: this privacy request was not created; the engine logged the cause', code: 'INTERNAL', data: item }] },
+    });
+    expect({ list: await api(engine.url, 'GET', PRIVACY_REQUESTS), existing: await requestViews(engine.url, existingId) }).to.deep.equal(before);
+
+    const logged = output.trim().split('\n').map((line) => JSON.parse(line)).filter((line) => line.component === 'submission');
+    expect(logged).to.have.length(1);
+    expect(logged[0]).to.deep.include({ level: 50, msg: 'a privacy request of a submission failed unexpectedly' });
+    expect(logged[0].err).to.include({ type: 'RangeError', message: 'Invalid time value' });
+    expect(output).not.to.include('mallory');
   });
 });
 

@@ -104,7 +104,22 @@ export const schemas = {
     additionalProperties: false,
     properties: {
       succeeded: { type: 'array', items: { $ref: '#/components/schemas/PrivacyRequest' } },
-      failed: { type: 'array', items: { type: 'object', required: ['message', 'data'], properties: { message: text, data: {} } } },
+      failed: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['message', 'code', 'data'],
+          additionalProperties: false,
+          properties: {
+            message: text,
+            code: {
+              enum: ['BODY_INVALID', 'CONNECTION_INVALID', 'INTERNAL'],
+              description: 'The item’s shape or policy (`BODY_INVALID`), the connections’ graph (`CONNECTION_INVALID`), or unexpected and logged (`INTERNAL`)',
+            },
+            data: { description: 'The item as it was sent' },
+          },
+        },
+      },
     },
   },
   Task: { type: 'object', required: taskRequired, additionalProperties: false, properties: taskProperties },
