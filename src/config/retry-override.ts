@@ -1,6 +1,7 @@
 import type { RetryPolicy } from '../actors/retry-policy.ts';
+import { DsrflowError, ErrorCodes } from '../errors.ts';
 import { SettingError, shownValue } from './setting-error.ts';
-import { parseDurationMs } from './units.ts';
+import { formatDurationMs, parseDurationMs } from './units.ts';
 
 /**
  * A connection's own retry policy, `retry: {count, delay, max_delay}` beside its saas_config, dataset and secrets (in
@@ -14,6 +15,7 @@ export type RetryOverride = Partial<RetryPolicy>;
 export class RetrySettingError extends SettingError {}
 
 const KEYS = ['count', 'delay', 'max_delay'];
+const DURATIONS = [['delay', 'firstDelayMs'], ['max_delay', 'maxDelayMs']] as const;
 
 /** A retry count: a whole number from 0 to 100, as a number or (from an environment variable) as text. */
 export function parseRetryCount(value: unknown): number | undefined {
@@ -44,11 +46,29 @@ export function parseRetryOverride(value: unknown, path = 'retry'): RetryOverrid
     if (count === undefined) throw new RetrySettingError(`${path}.count`, retryCountProblem(block.count));
     override.count = count;
   }
-  for (const [key, field] of [['delay', 'firstDelayMs'], ['max_delay', 'maxDelayMs']] as const) {
+  for (const [key, field] of DURATIONS) {
     if (block[key] === undefined) continue;
     const ms = typeof block[key] === 'string' || typeof block[key] === 'number' ? parseDurationMs(block[key]) : undefined;
     if (ms === undefined) throw new RetrySettingError(`${path}.${key}`, durationProblem(block[key]));
     override[field] = ms;
   }
   return override;
+}
+
+/** The `retry` of an API body: as parseRetryOverride reads it, a wrong value refused as BODY_INVALID naming the key. */
+export function retryOverrideOfBody(value: unknown): RetryOverride {
+  try {
+    return parseRetryOverride(value);
+  } catch (err) {
+    if (err instanceof RetrySettingError) throw new DsrflowError(ErrorCodes.BODY_INVALID, err.message);
+    throw err;
+  }
+}
+
+/** A retry override as a connection's `retry` block is written, so that what the API shows can be sent back. */
+export function retryBlockOf(override: RetryOverride): Record<string, number | string> {
+  return {
+    ...(override.count !== undefined ? { count: override.count } : {}),
+    ...Object.fromEntries(DURATIONS.filter(([, field]) => override[field] !== undefined).map(([key, field]) => [key, formatDurationMs(override[field]!)])),
+  };
 }

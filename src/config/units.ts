@@ -12,6 +12,12 @@ export function parseDurationMs(value: string | number): number | undefined {
   return ms > 0 ? ms : undefined;
 }
 
+/** A duration as the settings take it, in its largest whole unit: 600000 is `10m`, 1500 is `1500ms`. */
+export function formatDurationMs(ms: number): string {
+  const [unit, size] = Object.entries(MILLISECONDS).reverse().find(([, size]) => ms % size === 0) ?? ['ms', 1];
+  return `${ms / size}${unit}`;
+}
+
 export function parseDurationSeconds(value: string | number): number | undefined {
   const ms = parseDurationMs(value);
   return ms === undefined || ms < 1000 ? undefined : Math.floor(ms / 1000);

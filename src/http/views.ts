@@ -1,3 +1,4 @@
+import { retryBlockOf } from '../config/retry-override.ts';
 import type { PrivacyRequestRecord, TaskRecord } from '../persistence/records.ts';
 import type { Connection } from '../saas/types.ts';
 import { daysLeft } from '../policies/due-dates.ts';
@@ -58,6 +59,7 @@ export function connectionView(c: Connection) {
     collections: c.dataset.collections.map((col) => col.name),
     endpoints: c.saas_config.endpoints.map((e) => e.name),
     secrets: Object.fromEntries(Object.entries(c.secrets).map(([k, v]) => [k, notSensitive.has(k) ? v : REDACTED])),
+    ...(c.retry ? { retry: retryBlockOf(c.retry) } : {}),
     created_at: c.created_at,
     updated_at: c.updated_at,
   };

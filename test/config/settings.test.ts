@@ -1,7 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import fc from 'fast-check';
 import { DEFAULT_SETTINGS, loadSettings } from '../../src/config/settings.ts';
+import { formatDurationMs, parseDurationMs } from '../../src/config/units.ts';
 import { tempDir } from '../support/harness.ts';
 
 const FIXTURE_CONFIG = join(process.cwd(), 'fixtures/connectors/async_shop/config.yml');
@@ -184,6 +186,11 @@ ${retry}`;
         });
       }
     });
+  });
+
+  it('writes a duration in its largest whole unit, which reads back as the same duration', () => {
+    expect([250, 1500, 45_000, 600_000, 3_600_000, 7 * 86_400_000].map(formatDurationMs)).to.deep.equal(['250ms', '1500ms', '45s', '10m', '1h', '7d']);
+    fc.assert(fc.property(fc.integer({ min: 1, max: 10 ** 12 }), (ms) => parseDurationMs(formatDurationMs(ms)) === ms));
   });
 
   it('refuses a config file named on the command line that does not exist', () => {

@@ -103,6 +103,12 @@ describe('GET /api/v1/openapi.json', function () {
     const config = readText(new URL('connectors/async_shop/config.yml', FIXTURES));
     await check('post', '/api/v1/connection/validate', api(base, 'POST', '/api/v1/connection/validate', { body: { saas_config: config } }));
     await check('post', '/api/v1/connection/validate', api(base, 'POST', '/api/v1/connection/validate', { body: { saas_config: 'x: 1' } }));
+    await check('post', '/api/v1/connection/validate', api(base, 'POST', '/api/v1/connection/validate', { body: { saas_config: config, retry: { count: 2, delay: '5s' } } }));
+    const withRetry = { saas_config: config, dataset: readText(new URL('connectors/async_shop/dataset.yml', FIXTURES)), secrets: { domain: '127.0.0.1:9', api_token: 'x' }, retry: { count: 2, max_delay: '90s' } };
+    await check('put', '/api/v1/connection/{key}', api(base, 'PUT', '/api/v1/connection/with_retry', { body: withRetry }));
+    const shown = await check('get', '/api/v1/connection/{key}', api(base, 'GET', '/api/v1/connection/with_retry'));
+    expect(shown.body.retry, 'the retry block is shown').to.deep.equal({ count: 2, max_delay: '90s' });
+    await check('delete', '/api/v1/connection/{key}', api(base, 'DELETE', '/api/v1/connection/with_retry'));
     await check('post', '/api/v1/connection/{key}/oauth/authorize', api(base, 'POST', '/api/v1/connection/shop/oauth/authorize'));
     await check('get', '/api/v1/connection/{key}/test', api(base, 'GET', '/api/v1/connection/shop/test'));
     await check('get', '/api/v1/connection/{key}/test', api(base, 'GET', '/api/v1/connection/nope/test'));

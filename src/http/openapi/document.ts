@@ -85,7 +85,7 @@ const paths = {
   '/api/v1/connection/validate': {
     post: {
       tags: ['connections'],
-      summary: 'Check a SaaS config, with its dataset and secrets when given, storing nothing',
+      summary: 'Check a SaaS config, with its dataset, secrets and retry block when given, storing nothing',
       requestBody: jsonBody({
         type: 'object',
         required: ['saas_config'],
@@ -93,6 +93,7 @@ const paths = {
           saas_config: { type: ['string', 'object'] },
           dataset: { type: ['string', 'object'] },
           secrets: { type: 'object' },
+          retry: ref('RetryBlock'),
           key: { type: 'string', description: 'What replaces `<instance_fides_key>`' },
         },
       }),

@@ -173,16 +173,17 @@ export const schemas = {
       saas_config: { type: ['string', 'object'], description: 'The SaaS config file: YAML text, or the parsed object (root key `saas_config`)' },
       dataset: { type: ['string', 'object'], description: 'The dataset file: YAML text, or the parsed object (root key `dataset`)' },
       secrets: { type: 'object', description: 'Values of the config’s connector_params' },
-      retry: {
-        type: 'object',
-        additionalProperties: false,
-        description: 'The connection’s own retry policy: each key given replaces task_retry_count, task_retry_delay or task_retry_max_delay',
-        properties: {
-          count: { type: 'integer', minimum: 0, maximum: 100 },
-          delay: { type: ['string', 'integer'], description: 'A duration: `45s`, `250ms`, `30m`, or seconds' },
-          max_delay: { type: ['string', 'integer'], description: 'A duration: `45s`, `250ms`, `30m`, or seconds' },
-        },
-      },
+      retry: { $ref: '#/components/schemas/RetryBlock' },
+    },
+  },
+  RetryBlock: {
+    type: 'object',
+    additionalProperties: false,
+    description: 'The connection’s own retry policy: each key given replaces task_retry_count, task_retry_delay or task_retry_max_delay',
+    properties: {
+      count: { type: 'integer', minimum: 0, maximum: 100 },
+      delay: { type: ['string', 'integer'], description: 'A duration: `45s`, `250ms`, `30m`, or seconds; shown in its largest whole unit' },
+      max_delay: { type: ['string', 'integer'], description: 'A duration: `45s`, `250ms`, `30m`, or seconds; shown in its largest whole unit' },
     },
   },
   Connection: {
@@ -197,6 +198,7 @@ export const schemas = {
       collections: textList,
       endpoints: textList,
       secrets: { type: 'object', description: 'Masked as `**********` unless the param says `sensitive: false`' },
+      retry: { $ref: '#/components/schemas/RetryBlock', description: 'Present when the connection has its own retry policy' },
       created_at: dateTime,
       updated_at: dateTime,
     },

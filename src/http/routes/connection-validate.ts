@@ -1,4 +1,5 @@
 import { Router } from '@koa/router';
+import { retryOverrideOfBody } from '../../config/retry-override.ts';
 import { DsrflowError, ErrorCodes } from '../../errors.ts';
 import { validateConnection } from '../../saas/load-connection.ts';
 import { formatProblems } from '../../saas/validation-problems.ts';
@@ -10,17 +11,19 @@ const DEFAULT_KEY = 'instance_fides_key';
 
 type ValidateBody = { key: string; saas_config: string | object; dataset?: string | object; secrets?: Record<string, unknown> };
 
+/** A `retry` is checked as a PUT checks it; as nothing is stored, it is not kept. */
 function validateBody(body: unknown): ValidateBody {
-  const fields = 'saas_config, and optionally dataset, secrets and key';
-  const { saas_config, dataset, secrets, extra } = connectionBody(body, { extra: ['key'], datasetRequired: false, fields, knownFields: `send ${fields}` });
+  const fields = 'saas_config, and optionally dataset, secrets, retry and key';
+  const { saas_config, dataset, secrets, extra } = connectionBody(body, { extra: ['key', 'retry'], datasetRequired: false, fields, knownFields: `send ${fields}` });
   const key = extra.key === undefined ? DEFAULT_KEY : extra.key;
   if (typeof key !== 'string' || key === '') throw new DsrflowError(ErrorCodes.BODY_INVALID, 'key must be a non-empty string');
+  if (extra.retry !== undefined) retryOverrideOfBody(extra.retry);
   return { key, saas_config, dataset, secrets };
 }
 
 /**
- * `POST /api/v1/connection/validate`: checks a SaaS config, with its dataset and secrets when given, without storing
- * anything. 200 `{"valid": true, "warnings": [...]}` (what upstream accepts but is likely a mistake, with file, path and
+ * `POST /api/v1/connection/validate`: checks a SaaS config, with its dataset, secrets and retry block when given,
+ * without storing anything. 200 `{"valid": true, "warnings": [...]}` (what upstream accepts but is likely a mistake, with file, path and
  * message), or 422 CONNECTION_INVALID listing every problem with file, path and message.
  */
 export function connectionValidateRoutes(): Router {
