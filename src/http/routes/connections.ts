@@ -1,7 +1,6 @@
 import { Router } from '@koa/router';
 import type { Engine } from '../../engine.ts';
-import { parseRetryOverride, RetrySettingError, type RetryOverride } from '../../config/retry-override.ts';
-import { DsrflowError, ErrorCodes } from '../../errors.ts';
+import { retryOverrideOfBody } from '../../config/retry-override.ts';
 import { CONNECTION_BODY_LIMIT, connectionBody, type ConnectionBodyShape } from '../connection-body.ts';
 import { readJsonBody } from '../json-body.ts';
 import { connectionView } from '../views.ts';
@@ -12,15 +11,6 @@ const CONNECTION_SHAPE: ConnectionBodyShape = {
   fields: 'saas_config, dataset and secrets',
   knownFields: 'a connection has saas_config, dataset, secrets and retry',
 };
-
-function retryOverrideOf(value: unknown): RetryOverride {
-  try {
-    return parseRetryOverride(value);
-  } catch (err) {
-    if (err instanceof RetrySettingError) throw new DsrflowError(ErrorCodes.BODY_INVALID, err.message);
-    throw err;
-  }
-}
 
 export function connectionRoutes(engine: Engine): Router {
   return new Router({ prefix: '/api/v1/connection' })
@@ -37,7 +27,7 @@ export function connectionRoutes(engine: Engine): Router {
         saasConfig: body.saas_config,
         dataset: body.dataset,
         secrets: body.secrets ?? {},
-        retry: body.extra.retry === undefined ? undefined : retryOverrideOf(body.extra.retry),
+        retry: body.extra.retry === undefined ? undefined : retryOverrideOfBody(body.extra.retry),
       });
       ctx.status = created ? 201 : 200;
       ctx.body = connectionView(connection);
