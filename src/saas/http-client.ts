@@ -180,7 +180,7 @@ export function rowsOf(response: IncomingResponse, dataPath: string | undefined,
 }
 
 /** The JSON of an answer at `dataPath`; an empty body or a 204 is `{}`, as upstream treats them. */
-export function dataAt(response: IncomingResponse, dataPath: string | undefined, label: string): unknown {
+function dataAt(response: IncomingResponse, dataPath: string | undefined, label: string): unknown {
   const json = jsonOf(response, label);
   return dataPath ? lookupPath(json, dataPath) : json;
 }
