@@ -1,9 +1,7 @@
-import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import { DEFAULT_SETTINGS } from '../../src/config/settings.ts';
-import { createLogger } from '../../src/log.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
-import { api, API_KEY, FIXTURES, readText, startEngine, submit, tempDir, waitForStatus, type ApiResponse } from '../support/harness.ts';
+import { capturedLogger, api, API_KEY, FIXTURES, readText, startEngine, submit, tempDir, waitForStatus, type ApiResponse } from '../support/harness.ts';
 
 /**
  * POST /api/v1/privacy-request and the reads of a privacy request, plus what every API route shares: the API key,
@@ -176,20 +174,15 @@ describe('/api/v1/privacy-request', function () {
 describe('POST /api/v1/privacy-request, an item that fails unexpectedly', function () {
   let dir: ReturnType<typeof tempDir>;
   let engine: RunningServer;
-  let output = '';
+  let logs: ReturnType<typeof capturedLogger>;
   /** While set, the engine's clock gives an invalid date: planning a request throws a RangeError, not a DsrflowError. */
   let clockBroken = false;
 
   before(async function () {
     dir = tempDir();
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        output += chunk;
-        done();
-      },
-    });
+    logs = capturedLogger();
     const settings = { ...DEFAULT_SETTINGS, port: 0, dataDir: dir.path, apiKey: API_KEY, logLevel: 'info', timerSweepIntervalMs: 3_600_000 };
-    engine = await startServer(settings, createLogger('info', sink), { now: () => (clockBroken ? new Date(Number.NaN) : new Date()) });
+    engine = await startServer(settings, logs.log, { now: () => (clockBroken ? new Date(Number.NaN) : new Date()) });
   });
 
   after(async function () {
@@ -210,11 +203,11 @@ describe('POST /api/v1/privacy-request, an item that fails unexpectedly', functi
     });
     expect({ list: await api(engine.url, 'GET', PRIVACY_REQUESTS), existing: await requestViews(engine.url, existingId) }).to.deep.equal(before);
 
-    const logged = output.trim().split('\n').map((line) => JSON.parse(line)).filter((line) => line.component === 'submission');
+    const logged = logs.text().trim().split('\n').map((line) => JSON.parse(line)).filter((line) => line.component === 'submission');
     expect(logged).to.have.length(1);
     expect(logged[0]).to.deep.include({ level: 50, msg: 'a privacy request of a submission failed unexpectedly' });
     expect(logged[0].err).to.include({ type: 'RangeError', message: 'Invalid time value' });
-    expect(output).not.to.include('mallory');
+    expect(logs.text()).not.to.include('mallory');
   });
 });
 

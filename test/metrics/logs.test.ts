@@ -1,12 +1,10 @@
-import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import { request } from 'undici';
 import { DEFAULT_SETTINGS } from '../../src/config/settings.ts';
-import { createLogger } from '../../src/log.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
 import type { AsyncShopService } from '../../fixtures/third-party/async-shop-service.ts';
 import { EXAMPLE_ORDERS, EXAMPLE_USERS } from '../../fixtures/third-party/example-data.ts';
-import { API_KEY, SHOP_TOKEN, api, putShopConnection, startShop, submit, tempDir, tasksOf, waitForStatus } from '../support/harness.ts';
+import { capturedLogger, API_KEY, SHOP_TOKEN, api, putShopConnection, startShop, submit, tempDir, tasksOf, waitForStatus } from '../support/harness.ts';
 
 /**
  * The JSON log of a whole erasure request, read back line by line: one line per task transition and per outgoing
@@ -19,7 +17,7 @@ describe('structured logs', function () {
   let dir: ReturnType<typeof tempDir>;
   let engine: RunningServer | undefined;
   let shop: AsyncShopService;
-  let output = '';
+  let logs: ReturnType<typeof capturedLogger>;
   let lines: Record<string, unknown>[];
   let requestId: string;
   let session: string;
@@ -28,14 +26,9 @@ describe('structured logs', function () {
 
   before(async function () {
     dir = tempDir();
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        output += chunk;
-        done();
-      },
-    });
+    logs = capturedLogger();
     const settings = { ...DEFAULT_SETTINGS, port: 0, dataDir: dir.path, apiKey: API_KEY, callbackSecret: CALLBACK_SECRET, logLevel: 'info' };
-    engine = await startServer(settings, createLogger('info', sink));
+    engine = await startServer(settings, logs.log);
     shop = await startShop({ users: EXAMPLE_USERS, orders: EXAMPLE_ORDERS, callbackDelayMs: 10 });
     await putShopConnection(engine.url, shop);
     requestId = await submit(engine.url, 'jane@example.com', 'default_erasure_policy');
@@ -58,7 +51,7 @@ describe('structured logs', function () {
     }
     await engine.close();
     engine = undefined;
-    lines = output.trim().split('\n').map((line) => JSON.parse(line));
+    lines = logs.text().trim().split('\n').map((line) => JSON.parse(line));
   });
 
   after(async function () {
@@ -97,6 +90,6 @@ describe('structured logs', function () {
     const tokens = shop.received.flatMap((r) => [r.headers['reply-to-token'] ?? []].flat()) as string[];
     expect(tokens).to.not.be.empty;
     const secrets = [API_KEY, session, CALLBACK_SECRET, SHOP_TOKEN, 'jane@example.com', 'Jane Doe', '1 Main St', ...tokens];
-    for (const secret of secrets) expect(output, secret).to.not.include(secret);
+    for (const secret of secrets) expect(logs.text(), secret).to.not.include(secret);
   });
 });

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { request } from 'undici';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/config/settings.ts';
 import { createLogger } from '../../src/log.ts';
@@ -31,6 +32,18 @@ export async function startEngine(dataDir: string, overrides: Partial<Settings> 
     ...overrides,
   };
   return startServer(settings, createLogger(settings.logLevel), options);
+}
+
+/** A logger at `info` that keeps every line it writes, for tests that read the engine's logs. */
+export function capturedLogger(): { log: ReturnType<typeof createLogger>; text: () => string } {
+  let output = '';
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      output += chunk;
+      done();
+    },
+  });
+  return { log: createLogger('info', sink), text: () => output };
 }
 
 export async function startShop(options: Partial<AsyncShopOptions> = {}): Promise<AsyncShopService> {
