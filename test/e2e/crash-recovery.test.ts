@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
+import { freePort } from '../support/free-port.ts';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { AsyncShopService, PendingCallback, ReceivedRequest, Row } from '../../fixtures/third-party/async-shop-service.ts';
@@ -24,14 +24,6 @@ const ORDERS: Record<string, Row[]> = Object.fromEntries(
   Array.from({ length: PEOPLE }, (_, i) => [String(i), [{ id: `o-${i}`, user_id: i, shipping_address: `${i} Main St`, total: i }]]),
 );
 const erasing = (i: number) => i % 3 === 0;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Runs the engine and starts it again whenever it dies, until stopped. */
 class Supervisor {

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../support/free-port.ts';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { request } from 'undici';
@@ -12,14 +12,6 @@ import { api, eventually, startEngine, tempDir } from '../support/harness.ts';
  */
 
 const GATE = '__dsrflowStartGate';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('a request while the engine starts', function () {
   let dir: ReturnType<typeof tempDir>;
