@@ -23,8 +23,8 @@ export class BenchVendor {
   autoCallback = false;
   #server: Server;
   #callbacks?: Pool;
-  #onLookup?: () => void;
-  #onOrders?: () => void;
+  /** Checks of those waiting for lookups or orders, run on each one that arrives. */
+  readonly #waiting = new Set<() => void>();
 
   constructor(private readonly token: string) {
     this.#server = createServer((req, res) => {
@@ -39,14 +39,14 @@ export class BenchVendor {
         this.lookups.push(lookup);
         json(202, { accepted: true });
         if (this.autoCallback) void this.#callBack(lookup);
-        this.#onLookup?.();
+        this.#arrived();
         return undefined;
       }
       if (url.pathname === '/api/v1/orders') {
         const id = Number(url.searchParams.get('user_id'));
         this.ordersArrivedAt.set(id, performance.timeOrigin + performance.now());
         json(200, { orders: [{ id: `o-${id}`, user_id: id, total: 10 }] });
-        this.#onOrders?.();
+        this.#arrived();
         return undefined;
       }
       if (url.pathname === '/api/v1/profile') return json(200, { profile: { email: url.searchParams.get('email'), plan: 'basic' } });
@@ -72,30 +72,28 @@ export class BenchVendor {
 
   /** Resolves once `count` lookups arrived in all. */
   waitForLookups(count: number): Promise<void> {
-    return new Promise((resolve) => {
-      const check = () => {
-        if (this.lookups.length >= count) {
-          this.#onLookup = undefined;
-          resolve();
-        }
-      };
-      this.#onLookup = check;
-      check();
-    });
+    return this.#until(() => this.lookups.length >= count);
   }
 
   /** Resolves once orders were asked for `count` users. */
   waitForOrders(count: number): Promise<void> {
+    return this.#until(() => this.ordersArrivedAt.size >= count);
+  }
+
+  #until(done: () => boolean): Promise<void> {
     return new Promise((resolve) => {
       const check = () => {
-        if (this.ordersArrivedAt.size >= count) {
-          this.#onOrders = undefined;
-          resolve();
-        }
+        if (!done()) return;
+        this.#waiting.delete(check);
+        resolve();
       };
-      this.#onOrders = check;
+      this.#waiting.add(check);
       check();
     });
+  }
+
+  #arrived(): void {
+    for (const check of [...this.#waiting]) check();
   }
 
   async start(): Promise<this> {
