@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { DsrflowError, isDsrflowError, ErrorCodes } from '../errors.ts';
 import type { PendingWork, PrivacyRequestRecord, TaskRecord } from '../persistence/records.ts';
+import { isEndedStatus } from '../persistence/statuses.ts';
 import type { Store } from '../persistence/store.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import type { TaskExecutor } from './task-executor.ts';
@@ -15,7 +16,6 @@ import { taskStatusOf, type TaskEffect } from './task-transition.ts';
  * exactly where the last process stopped.
  */
 
-const ENDED = new Set(['complete', 'error', 'skipped']);
 const DONE = new Set(['complete', 'skipped']);
 
 /** The work a privacy request's submission stores with it: starting it. */
@@ -167,7 +167,7 @@ export class Scheduler {
   async #anyOpen(taskIds: string[]): Promise<boolean> {
     for (const id of taskIds) {
       const task = await this.#o.store.getTask(id);
-      if (task && !ENDED.has(taskStatusOf(task.snapshot))) return true;
+      if (task && !isEndedStatus(taskStatusOf(task.snapshot))) return true;
     }
     return false;
   }
@@ -177,7 +177,7 @@ export class Scheduler {
       const request = await this.#o.store.getPrivacyRequest(privacyRequestId);
       if (!request || request.status !== 'in_processing') return;
       const tasks = await this.#o.store.listTasks(privacyRequestId);
-      if (!tasks.every((t) => ENDED.has(taskStatusOf(t.snapshot)))) return;
+      if (!tasks.every((t) => isEndedStatus(taskStatusOf(t.snapshot)))) return;
       const failed = tasks.filter((t) => taskStatusOf(t.snapshot) === 'error' && !t.snapshot.context.failedUpstreamTask);
       const settled: PrivacyRequestRecord = {
         ...request,

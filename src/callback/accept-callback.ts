@@ -3,6 +3,7 @@ import { DsrflowError, ErrorCodes } from '../errors.ts';
 import { taskStatusOf } from '../actors/task-transition.ts';
 import type { DecideEvent, TaskRunner } from '../actors/task-runner.ts';
 import type { RequestTaskEvent } from '../machines/request-task.machine.ts';
+import { isEndedStatus } from '../persistence/statuses.ts';
 import type { Store } from '../persistence/store.ts';
 import { checkPayloadFitsAction, parseCallbackPayload, type CallbackPayload } from './callback-body.ts';
 import type { ReplyTokenClaims } from './reply-token.ts';
@@ -22,7 +23,6 @@ export interface CallbackDeps {
 
 export type CallbackAnswer = { task_queued: boolean; heartbeat_deadline?: string | null };
 
-const ENDED = new Set(['complete', 'error', 'skipped']);
 
 export function bearerToken(authorization: string | undefined): string {
   if (!authorization) throw new DsrflowError(ErrorCodes.AUTH_MISSING, 'Failed to authenticate: no Authorization header');
@@ -64,7 +64,7 @@ export async function acceptCallback(deps: CallbackDeps, claims: ReplyTokenClaim
     const status = taskStatusOf(current.snapshot);
     const accepted = context.acceptedCallback;
     if (accepted && accepted.jti === claims.jti && accepted.bodySha256 === bodySha256) return null;
-    if (ENDED.has(status)) {
+    if (isEndedStatus(status)) {
       throw new DsrflowError(
         ErrorCodes.CALLBACK_CONFLICT,
         `request task '${current.id}' is already ${status}${accepted ? '; a different callback was accepted for it' : ''}`,

@@ -22,3 +22,6 @@ export const TASK_STATUSES = Object.keys({
 
 /** The statuses of a task waiting on its third party: since `awaitingSince`, until its `deadline`. */
 export const isWaitingStatus = (status: string): boolean => status === 'awaiting_callback' || status === 'polling';
+
+/** The statuses a task ends in: nothing moves it on from them but an operator's retry of an error. */
+export const isEndedStatus = (status: string): boolean => status === 'complete' || status === 'error' || status === 'skipped';
