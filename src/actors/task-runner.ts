@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { RequestTaskEvent, TaskStatus } from '../machines/request-task.machine.ts';
-import type { Actor, PendingWork, PrivacyRequestRecord, StoreOp, TaskRecord } from '../persistence/records.ts';
+import type { Actor, PendingWork, StoreOp, TaskRecord } from '../persistence/records.ts';
 import type { Store } from '../persistence/store.ts';
 import { DsrflowError, ErrorCodes } from '../errors.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
@@ -33,11 +33,8 @@ export interface SendOptions {
   alsoStore?: (task: TaskRecord) => StoreOp[];
 }
 
-/**
- * Picks the event under the task's lock, from the task and its privacy request as stored: throw to refuse, return
- * null to change nothing.
- */
-export type DecideEvent = (task: TaskRecord, request: PrivacyRequestRecord) => RequestTaskEvent | null;
+/** Picks the event under the task's lock, from the task as stored: throw to refuse, return null to change nothing. */
+export type DecideEvent = (task: TaskRecord) => RequestTaskEvent | null;
 
 function historyNote(event: RequestTaskEvent): string | undefined {
   if (event.type === 'RETRY_LATER') return `${event.error}; retry at ${event.retryAt}`;
@@ -88,12 +85,7 @@ export class TaskRunner {
     const { task, pending, changed } = await this.#locks.run(taskId, async () => {
       const stored = await this.#store.getTask(taskId);
       if (!stored) throw new DsrflowError(ErrorCodes.TASK_NOT_FOUND, `No request task found with id '${taskId}'.`);
-      let event = given;
-      if (decide) {
-        const request = await this.#store.getPrivacyRequest(stored.privacy_request_id);
-        if (!request) throw new DsrflowError(ErrorCodes.PRIVACY_REQUEST_NOT_FOUND, `No privacy request found with id '${stored.privacy_request_id}'.`);
-        event = decide(stored, request) ?? undefined;
-      }
+      const event = decide ? (decide(stored) ?? undefined) : given;
       if (!event) return { task: stored, pending: undefined, changed: false };
       const step = stepTask(stored.snapshot, event);
       const next: TaskRecord = { ...stored, snapshot: step.snapshot, revision: stored.revision + 1, updated_at: event.at };
