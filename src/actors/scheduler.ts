@@ -49,7 +49,7 @@ export class Scheduler {
       case 'settlePrivacyRequest':
         // A task with a downstream task yet to end is not the last to end: that one settles the request.
         if (await this.#anyOpen(task.downstream)) return;
-        return this.#settle(task.privacy_request_id);
+        return this.#settle(task.privacy_request_id, task);
     }
   };
 
@@ -122,7 +122,7 @@ export class Scheduler {
   async #execute(task: TaskRecord): Promise<void> {
     const outcome = await this.#o.executor.execute(task);
     // Refused when the task moved on meanwhile, e.g. its callback came before the engine stored that it waits.
-    await this.#sendIfStillValid(task.id, outcome.event, {
+    await this.#sendIfStillValid(task.id, [outcome.event], {
       alsoStore: () => (outcome.rows ? [{ type: 'putTaskRows', taskId: task.id, rows: outcome.rows }] : []),
     });
   }
@@ -132,7 +132,9 @@ export class Scheduler {
       const task = await this.#o.store.getTask(id);
       if (!task || taskStatusOf(task.snapshot) !== 'pending') continue;
       if (!(await this.#allDone(task.upstream))) continue;
-      await this.#sendIfStillValid(id, { type: 'START', at: this.#now() });
+      // A task without work starts and ends in one commit.
+      const ended = this.#o.executor.immediateOutcome(task);
+      await this.#sendIfStillValid(id, [{ type: 'START', at: this.#now() }, ...(ended ? [ended] : [])]);
     }
   }
 
@@ -141,15 +143,15 @@ export class Scheduler {
     for (const id of task.descendants) {
       const descendant = await this.#o.store.getTask(id);
       if (descendant && taskStatusOf(descendant.snapshot) === 'pending') {
-        await this.#sendIfStillValid(id, { type: 'UPSTREAM_FAILED', at: this.#now(), error, upstreamTaskId: task.id });
+        await this.#sendIfStillValid(id, [{ type: 'UPSTREAM_FAILED', at: this.#now(), error, upstreamTaskId: task.id }]);
       }
     }
   }
 
-  /** An event that lost a race (two parents starting one child, an outcome after an early callback) is just dropped. */
-  async #sendIfStillValid(id: string, event: RequestTaskEvent, options?: SendOptions): Promise<void> {
+  /** Events that lost a race (two parents starting one child, an outcome after an early callback) are just dropped. */
+  async #sendIfStillValid(id: string, events: RequestTaskEvent[], options?: SendOptions): Promise<void> {
     try {
-      await this.#o.runner.send(id, event, options);
+      await this.#o.runner.sendSteps(id, events, options);
     } catch (err) {
       if (!isDsrflowError(err, ErrorCodes.TASK_EVENT_REJECTED)) throw err;
     }
@@ -172,11 +174,17 @@ export class Scheduler {
     return false;
   }
 
-  async #settle(privacyRequestId: string): Promise<void> {
+  /**
+   * Ends the privacy request once all its tasks have ended. `endedBy`, the task whose end asks for this, saves reading
+   * every task when it is the last terminator and complete: every task that can run is upstream of it, and a task
+   * starts only once its upstream tasks are done, so they all are.
+   */
+  async #settle(privacyRequestId: string, endedBy?: TaskRecord): Promise<void> {
+    const allComplete = endedBy?.kind === 'terminator' && endedBy.downstream.length === 0 && taskStatusOf(endedBy.snapshot) === 'complete';
     await this.#requestLocks.run(privacyRequestId, async () => {
       const request = await this.#o.store.getPrivacyRequest(privacyRequestId);
       if (!request || request.status !== 'in_processing') return;
-      const tasks = await this.#o.store.listTasks(privacyRequestId);
+      const tasks = allComplete ? [] : await this.#o.store.listTasks(privacyRequestId);
       if (!tasks.every((t) => isEndedStatus(taskStatusOf(t.snapshot)))) return;
       const failed = tasks.filter((t) => taskStatusOf(t.snapshot) === 'error' && !t.snapshot.context.failedUpstreamTask);
       const settled: PrivacyRequestRecord = {

@@ -62,9 +62,15 @@ export class TaskExecutor {
     this.#options = options;
   }
 
+  /** How a root or terminator task ends: it only marks a point in the graph, so it has no work; undefined for others. */
+  immediateOutcome(task: TaskRecord): RequestTaskEvent | undefined {
+    return task.kind === 'collection' ? undefined : { type: 'SUCCEEDED', at: this.#options.now().toISOString() };
+  }
+
   async execute(task: TaskRecord): Promise<TaskOutcome> {
+    const immediate = this.immediateOutcome(task);
+    if (immediate) return { event: immediate };
     const at = () => this.#options.now().toISOString();
-    if (task.kind !== 'collection') return { event: { type: 'SUCCEEDED', at: at() } };
     try {
       return await this.#executeCollection(task, at);
     } catch (err) {
