@@ -35,9 +35,21 @@ function takeEffects(): TaskEffect[] {
   return effects.splice(0, effects.length);
 }
 
+/** A copy of a JSON-like value as JSON would hand it back: object keys whose value is undefined left out. */
+function asJson(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : asJson(item)));
+  if (value === null || typeof value !== 'object') return value;
+  const copy: Record<string, unknown> = {};
+  for (const key in value) {
+    const item = (value as Record<string, unknown>)[key];
+    if (item !== undefined) copy[key] = asJson(item);
+  }
+  return copy;
+}
+
 function toPersisted(snapshot: { value: unknown; context: RequestTaskContext; status: string }): PersistedTaskSnapshot {
-  // Through JSON, so the snapshot is exactly what any store will hand back (no undefined-valued keys).
-  return JSON.parse(JSON.stringify(requestTaskMachine.getPersistedSnapshot(snapshot as never))) as PersistedTaskSnapshot;
+  // Exactly what any store will hand back, without a trip through JSON text (a third of a step's cost).
+  return asJson(requestTaskMachine.getPersistedSnapshot(snapshot as never)) as PersistedTaskSnapshot;
 }
 
 // The initial state depends on nothing but the task id, which only its context holds: computed once, then copied.
@@ -58,13 +70,14 @@ export function taskStatusOf(snapshot: PersistedTaskSnapshot): TaskStatus {
 /** Applies `event`; throws TASK_EVENT_REJECTED when the task's state does not accept it. */
 export function stepTask(stored: PersistedTaskSnapshot, event: RequestTaskEvent): TaskStep {
   const current = requestTaskMachine.resolveState({ value: stored.value, context: stored.context });
-  if (!current.can(event)) {
+  const next = requestTaskMachine.transition(current, event, scope);
+  // XState hands back the very snapshot it was given when no transition takes the event.
+  if (next === current) {
     throw new DsrflowError(
       ErrorCodes.TASK_EVENT_REJECTED,
       `request task '${stored.context.taskId}' in state '${String(stored.value)}' does not accept ${event.type}`,
       { details: { state: stored.value } },
     );
   }
-  const next = requestTaskMachine.transition(current, event, scope);
   return { snapshot: toPersisted(next), effects: takeEffects() };
 }
