@@ -13,7 +13,7 @@ import type { ActionType, PrivacyRequestRecord, PrivacyRequestStatus, Row, TaskH
 import type { Store } from './persistence/store.ts';
 import { ConnectionRegistry } from './saas/connection-registry.ts';
 import { loadOverrides } from './saas/overrides/load-overrides.ts';
-import { buildCollectionGraph } from './graph/collection-graph.ts';
+import { collectionNodeOf } from './graph/collection-graph.ts';
 import { daysLeft, type DueDays } from './policies/due-dates.ts';
 import { filterRow, findPolicy } from './policies/policies.ts';
 import type { HttpLimits } from './saas/http-client.ts';
@@ -225,7 +225,7 @@ export class Engine {
     for (const task of tasks) {
       if (task.action_type !== 'access' || task.kind !== 'collection' || task.snapshot.value !== 'complete' || !policy) continue;
       const connection = task.connection_key ? await this.#store.getConnection(task.connection_key) : undefined;
-      const node = connection && buildCollectionGraph([connection]).find((n) => n.address === task.collection_address);
+      const node = connection && collectionNodeOf(connection, task.collection_address);
       const rows = (await this.#store.getTaskRows(task.id)) ?? [];
       results[task.collection_address] = node ? rows.map((row) => filterRow(row, node.fields, policy.accessCategories)) : [];
     }

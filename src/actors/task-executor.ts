@@ -1,4 +1,4 @@
-import { buildCollectionGraph } from '../graph/collection-graph.ts';
+import { collectionNodeOf } from '../graph/collection-graph.ts';
 import { findPolicy } from '../policies/policies.ts';
 import type { ReplyTokens } from '../callback/reply-token.ts';
 import type { RequestTaskEvent } from '../machines/request-task.machine.ts';
@@ -108,7 +108,7 @@ export class TaskExecutor {
     const connection = task.connection_key ? await store.getConnection(task.connection_key) : undefined;
     if (!request) throw new Error(`privacy request '${task.privacy_request_id}' no longer exists`);
     if (!connection) throw new Error(`connection '${task.connection_key}' no longer exists`);
-    const node = buildCollectionGraph([connection]).find((n) => n.address === task.collection_address);
+    const node = collectionNodeOf(connection, task.collection_address);
     if (!node) throw new Error(`collection '${task.collection_address}' is no longer in connection '${connection.key}'`);
     const policy = findPolicy(request.policy_key);
     if (!policy) throw new Error(`policy '${request.policy_key}' does not exist`);

@@ -109,3 +109,19 @@ export function buildCollectionGraph(connections: Connection[]): CollectionNode[
   }
   return nodes;
 }
+
+const nodesByConnection = new WeakMap<Connection, Map<string, CollectionNode>>();
+
+/**
+ * The collection at `address` (`dataset:collection`) of one connection. Built once per connection record: a store
+ * hands out the same record until the connection is replaced, and a task's run would otherwise rebuild the whole
+ * connector's graph to find one collection.
+ */
+export function collectionNodeOf(connection: Connection, address: string): CollectionNode | undefined {
+  let nodes = nodesByConnection.get(connection);
+  if (!nodes) {
+    nodes = new Map(buildCollectionGraph([connection]).map((node) => [node.address, node]));
+    nodesByConnection.set(connection, nodes);
+  }
+  return nodes.get(address);
+}

@@ -89,6 +89,11 @@ export class LevelStore implements Store {
   readonly #db: Level<string, string>;
   readonly #group: GroupCommit<BatchOp>;
   readonly #recent = new RecentValues(RECENT_CHARS);
+  /**
+   * Connections as read, frozen, until replaced: every run of a task reads its connection, a whole connector config
+   * (tens of kilobytes for the larger ones), and connections change rarely.
+   */
+  readonly #connections = new Map<string, ConnectionRecord>();
   /** Task id lists of privacy requests in commits prepared but not yet written, so that later commits add to them. */
   readonly #unwrittenLists = new Map<string, string[]>();
 
@@ -287,7 +292,12 @@ export class LevelStore implements Store {
   }
 
   async getConnection(k: string): Promise<ConnectionRecord | undefined> {
-    return parse(this.#get('connection', k));
+    let connection = this.#connections.get(k);
+    if (!connection) {
+      connection = parse<ConnectionRecord>(this.#get('connection', k));
+      if (connection) this.#connections.set(k, deepFreeze(connection));
+    }
+    return connection;
   }
 
   async listConnections(): Promise<ConnectionRecord[]> {
@@ -296,11 +306,13 @@ export class LevelStore implements Store {
 
   async putConnection(record: ConnectionRecord): Promise<void> {
     await this.#group.commit([putJson('connection', record.key, record)], true);
+    this.#connections.delete(record.key);
   }
 
   async deleteConnection(k: string): Promise<boolean> {
     if (this.#get('connection', k) === undefined) return false;
     await this.#group.commit([del('connection', k)], true);
+    this.#connections.delete(k);
     return true;
   }
 
@@ -323,4 +335,12 @@ function putJson(space: Space, k: string, value: unknown): BatchOp {
 
 function del(space: Space, k: string): BatchOp {
   return { put: false, key: key(space, k), recent: RECENT_SPACES.has(space) };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const item of Object.values(value)) deepFreeze(item);
+    Object.freeze(value);
+  }
+  return value;
 }

@@ -24,7 +24,8 @@ import type {
  *   pending work that was done.
  * - Reads after a resolved write see that write.
  * - Missing records read as `undefined`, never as an error.
- * - Records go in and come out as plain JSON: no identity is kept between a put and a get.
+ * - Records go in and come out as plain JSON: no identity is kept between a put and a get. A connection may come out
+ *   frozen, as the same object on every read until it is replaced: copy it to change it.
  * - One writer per task: a task's next commit is not started before its last one resolved.
  * - A task's graph (everything but snapshot, revision, updated_at and machine_version) is fixed by its first put;
  *   later puts of it change only those.

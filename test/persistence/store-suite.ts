@@ -197,6 +197,23 @@ export function storeSuite({ name, factory }: StoreSuiteOptions): void {
       expect((await store.listConnections()).map((c) => c.key)).to.deep.equal(['b']);
     });
 
+    it('hands out a connection that a change in place cannot alter, and the new one once it is replaced or deleted', async () => {
+      const put = connection('a');
+      await store.putConnection(put);
+      put.secrets.api_token = 'changed after the put';
+      const read = (await store.getConnection('a'))!;
+      try {
+        (read.secrets as Record<string, unknown>).api_token = 'changed after the read';
+      } catch {
+        // A store may hand out frozen connections: changing one throws instead.
+      }
+      expect((await store.getConnection('a'))!.secrets.api_token).to.equal('s3cret');
+      await store.putConnection({ ...connection('a'), secrets: { api_token: 'rotated' } });
+      expect((await store.getConnection('a'))!.secrets.api_token).to.equal('rotated');
+      await store.deleteConnection('a');
+      expect(await store.getConnection('a')).to.equal(undefined);
+    });
+
     it('appends task history and lists it oldest first, per task', async () => {
       const entry = (revision: number, to: string) => ({ revision, at: `2026-01-01T00:00:0${revision}.000Z`, event: 'X', from: null, to, by: 'engine' as const });
       await store.commit([{ type: 'appendTaskHistory', taskId: 't1', entry: entry(10, 'c') }]);
