@@ -238,7 +238,7 @@ export class Engine {
   }
 
   acceptCallback(claims: ReplyTokenClaims, body: unknown): Promise<CallbackAnswer> {
-    return acceptCallback({ store: this.#store, runner: this.#runner, now: this.#now }, claims, body);
+    return acceptCallback({ runner: this.#runner, now: this.#now }, claims, body);
   }
 
   /** The engine's clock: due dates and days left count from it. */

@@ -4,7 +4,6 @@ import { taskStatusOf } from '../actors/task-transition.ts';
 import type { DecideEvent, TaskRunner } from '../actors/task-runner.ts';
 import type { RequestTaskEvent } from '../machines/request-task.machine.ts';
 import { isEndedStatus } from '../persistence/statuses.ts';
-import type { Store } from '../persistence/store.ts';
 import { checkPayloadFitsAction, parseCallbackPayload, type CallbackPayload } from './callback-body.ts';
 import type { ReplyTokenClaims } from './reply-token.ts';
 
@@ -16,7 +15,6 @@ import type { ReplyTokenClaims } from './reply-token.ts';
  */
 
 export interface CallbackDeps {
-  store: Store;
   runner: TaskRunner;
   now: () => Date;
 }
@@ -51,15 +49,14 @@ function eventFor(payload: CallbackPayload, action: string, at: string, jti: str
 /** `claims` come from a verified reply token: the route verifies it before reading the body. */
 export async function acceptCallback(deps: CallbackDeps, claims: ReplyTokenClaims, body: unknown): Promise<CallbackAnswer> {
   const payload = parseCallbackPayload(body);
-  const task = await deps.store.getTask(claims.task_id);
-  if (!task) throw new DsrflowError(ErrorCodes.TASK_NOT_FOUND, `No request task found with id '${claims.task_id}'.`);
-  if (task.privacy_request_id !== claims.privacy_request_id || task.action_type !== claims.action) {
-    throw new DsrflowError(ErrorCodes.TOKEN_INVALID, 'Not authorized: the token was not issued for this request task');
-  }
-  checkPayloadFitsAction(payload, task.action_type);
   const bodySha256 = bodyHash(body);
 
+  // Every check reads the task as stored under its lock: the runner answers TASK_NOT_FOUND for a task that is not.
   const decide: DecideEvent = (current) => {
+    if (current.privacy_request_id !== claims.privacy_request_id || current.action_type !== claims.action) {
+      throw new DsrflowError(ErrorCodes.TOKEN_INVALID, 'Not authorized: the token was not issued for this request task');
+    }
+    checkPayloadFitsAction(payload, current.action_type);
     const context = current.snapshot.context;
     const status = taskStatusOf(current.snapshot);
     const accepted = context.acceptedCallback;
@@ -87,7 +84,7 @@ export async function acceptCallback(deps: CallbackDeps, claims: ReplyTokenClaim
     return eventFor(payload, current.action_type, deps.now().toISOString(), claims.jti, bodySha256);
   };
 
-  const { task: after } = await deps.runner.decideAndSend(task.id, decide, {
+  const { task: after } = await deps.runner.decideAndSend(claims.task_id, decide, {
     by: 'third_party',
     alsoStore: (current) =>
       payload.kind === 'result' && current.action_type === 'access'
