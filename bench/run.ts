@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { freePort } from '../test/support/free-port.ts';
+import { startArguments } from '../test/support/start-command.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
@@ -100,7 +101,7 @@ async function startEngine(options: { domain?: string; connector?: 'bench' | 'si
   const started = performance.now();
   // BENCH_CPU_PROF=<folder> writes a V8 CPU profile of each engine there (open it in Chrome DevTools).
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...profile, ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'src/main.ts', '--config', join(dir, 'dsrflow.yaml')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...profile, ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), ...startArguments(), '--config', join(dir, 'dsrflow.yaml')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   for (;;) {
     const ok = await request(`${url}/health`).then((r) => (r.body.dump(), r.statusCode === 200), () => false);
     if (ok) break;

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { freePort } from '../support/free-port.ts';
+import { startArguments } from '../support/start-command.ts';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { AsyncShopService, PendingCallback, ReceivedRequest, Row } from '../../fixtures/third-party/async-shop-service.ts';
@@ -36,7 +37,7 @@ class Supervisor {
   constructor(private readonly config: string) {}
 
   start(): void {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--config', this.config], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...startArguments(), '--config', this.config], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (d) => (this.output += d));
     child.stderr!.on('data', (d) => (this.output += d));
     child.once('exit', () => {

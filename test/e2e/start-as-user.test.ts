@@ -3,8 +3,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { api, eventually, tempDir } from '../support/harness.ts';
+import { startArguments } from '../support/start-command.ts';
 
-/** dsrflow started as `npm start` starts it: `node --import tsx src/main.ts`, in its own process. */
+/** dsrflow started as `npm start` starts it, in its own process. */
 
 interface Started {
   child: ChildProcess;
@@ -13,7 +14,7 @@ interface Started {
 }
 
 function start(configPath: string, env: Record<string, string> = {}): Started {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--config', configPath], {
+  const child = spawn(process.execPath, [...startArguments(), '--config', configPath], {
     cwd: process.cwd(),
     env: { ...process.env, DSRFLOW_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
