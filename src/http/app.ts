@@ -38,11 +38,12 @@ export function createApp(engine: Engine, options: AppOptions): Koa {
   app.use(requestLogging(options.log));
   app.use(metrics.countCallbacks);
   app.use(errorBoundary);
-  // Public, or checking the key themselves: the dashboard pages show the sign-in form instead of an error.
+  // Public, or checking the key themselves: the dashboard pages show the sign-in form instead of an error. The
+  // callback route comes first: it is the one third parties call in bursts, and each router before it is a miss.
   const open = [
+    requestTaskCallbackRoutes(engine, options.callbackBodyLimitBytes),
     healthRoutes(),
     openApiRoutes(),
-    requestTaskCallbackRoutes(engine, options.callbackBodyLimitBytes),
     sessionRoutes(engine, sessions),
     dashboardRoutes(engine, sessions),
   ];
