@@ -238,6 +238,14 @@ describe('task history', () => {
         [3, 'CALLBACK', 'awaiting_callback', 'complete', 'third_party', '1 row(s)'],
       ]);
       for (const h of detail.body.history) expect(Date.parse(h.at)).to.be.a('number').and.not.NaN;
+      // The terminator has no work: it starts and ends in one commit, with a history entry for each step.
+      const terminator = (await tasksOf(engine.url, id)).find((t: any) => t.collection_address === '__TERMINATE__:__TERMINATE__');
+      const ended = await api(engine.url, 'GET', `/api/v1/privacy-request/${id}/tasks/${terminator.id}`);
+      expect(ended.body.history.map((h: any) => [h.revision, h.event, h.from, h.to, h.by])).to.deep.equal([
+        [0, 'CREATED', null, 'pending', 'engine'],
+        [1, 'START', 'pending', 'in_processing', 'engine'],
+        [2, 'SUCCEEDED', 'in_processing', 'complete', 'engine'],
+      ]);
       const missing = await api(engine.url, 'GET', `/api/v1/privacy-request/${id}/tasks/tsk_nope`);
       expect(missing.status).to.equal(404);
       expect(missing.body).to.deep.equal({ code: 'TASK_NOT_FOUND', detail: `No request task found with id 'tsk_nope' in privacy request '${id}'.` });

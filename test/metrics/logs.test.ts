@@ -86,6 +86,18 @@ describe('structured logs', function () {
     expect(transitions[0]).to.have.keys('level', 'time', 'service', 'component', 'task_id', 'privacy_request_id', 'collection', 'action', 'from', 'to', 'msg');
   });
 
+  it('writes one line per HTTP request under its own id, which the refusal of a bad callback shares', function () {
+    const answered = lines.filter((l) => l.msg === 'http request');
+    expect(answered.length).to.be.greaterThan(3);
+    for (const line of answered) expect(line.req_id).to.match(/^[0-9a-f-]{36}$/);
+    expect(new Set(answered.map((l) => l.req_id)).size).to.equal(answered.length);
+    const refused = answered.find((l) => l.path === '/api/v1/request-task/callback' && l.status === 422)!;
+    expect(refused).to.include({ method: 'POST' });
+    const reason = lines.find((l) => l.req_id === refused.req_id && l.msg !== 'http request')!;
+    expect(reason).to.include({ status: 422 });
+    expect(reason.code).to.be.a('string');
+  });
+
   it('never shows the API key, the session, a reply token, a secret, an identity or a row value', function () {
     const tokens = shop.received.flatMap((r) => [r.headers['reply-to-token'] ?? []].flat()) as string[];
     expect(tokens).to.not.be.empty;
