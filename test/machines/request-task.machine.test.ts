@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { newTaskSnapshot, stepTask, taskStatusOf } from '../../src/actors/task-transition.ts';
 import { isDsrflowError } from '../../src/errors.ts';
-import type { RequestTaskEvent } from '../../src/machines/request-task.machine.ts';
+import { requestTaskMachine, type RequestTaskEvent } from '../../src/machines/request-task.machine.ts';
 import type { PersistedTaskSnapshot } from '../../src/persistence/records.ts';
 
 const at = '2026-01-01T00:00:00.000Z';
@@ -144,6 +144,26 @@ describe('request-task machine', () => {
     expect(snapshot.context.error).to.equal(undefined);
     expect(snapshot.context.endedAt).to.equal(undefined);
     expect(snapshot.context.attempt).to.equal(1);
+  });
+
+  it("stores exactly XState's own persisted snapshot, in every state", () => {
+    const heartbeat = { type: 'HEARTBEAT', at, progress: 'half' } as const;
+    const paths: RequestTaskEvent[][] = [
+      [],
+      [{ type: 'START', at }],
+      [{ type: 'START', at }, { type: 'AWAIT_CALLBACK', at, requestsSent: 2, deadline: at, heartbeatDeadline: at, heartbeatTimeoutMs: 1000 }, heartbeat],
+      [{ type: 'START', at }, { type: 'CALLBACK', at, rowCount: 1, jti: 'j', bodySha256: 'h' }],
+      [{ type: 'START', at }, { type: 'AWAIT_POLL', at, subRequests: [{ values: { id: 1, gone: null }, status: 'pending' }], nextPollAt: at }],
+      [{ type: 'START', at }, { type: 'RETRY_LATER', at, error: 'busy', retryAt: at }],
+      [{ type: 'START', at }, { type: 'FAILED', at, error: 'no' }, { type: 'OPERATOR_RETRY', at }],
+      [{ type: 'UPSTREAM_FAILED', at, error: 'upstream', upstreamTaskId: 'u' }],
+      [{ type: 'SKIP', at, reason: 'no input' }],
+    ];
+    for (const events of paths) {
+      const { snapshot } = run(events);
+      const xstate = requestTaskMachine.getPersistedSnapshot(requestTaskMachine.resolveState({ value: snapshot.value, context: snapshot.context }));
+      expect(snapshot, events.map((e) => e.type).join(' → ')).to.deep.equal(JSON.parse(JSON.stringify(xstate)));
+    }
   });
 
   it('creates root tasks complete and unreachable ones skipped, without running entry effects', () => {
