@@ -4,7 +4,7 @@ import type { PendingWork, PrivacyRequestRecord, TaskRecord } from '../persisten
 import { isEndedStatus } from '../persistence/statuses.ts';
 import type { Store } from '../persistence/store.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
-import type { TaskExecutor } from './task-executor.ts';
+import { hasWork, type TaskExecutor } from './task-executor.ts';
 import type { SendOptions, TaskRunner } from './task-runner.ts';
 import type { RequestTaskEvent } from '../machines/request-task.machine.ts';
 import { taskStatusOf, type TaskEffect } from './task-transition.ts';
@@ -122,7 +122,7 @@ export class Scheduler {
   async #execute(task: TaskRecord): Promise<void> {
     const outcome = await this.#o.executor.execute(task);
     // Refused when the task moved on meanwhile, e.g. its callback came before the engine stored that it waits.
-    await this.#sendIfStillValid(task.id, [outcome.event], {
+    await this.#sendIfStillValid(task.id, outcome.event, {
       alsoStore: () => (outcome.rows ? [{ type: 'putTaskRows', taskId: task.id, rows: outcome.rows }] : []),
     });
   }
@@ -132,9 +132,7 @@ export class Scheduler {
       const task = await this.#o.store.getTask(id);
       if (!task || taskStatusOf(task.snapshot) !== 'pending') continue;
       if (!(await this.#allDone(task.upstream))) continue;
-      // A task without work starts and ends in one commit.
-      const ended = this.#o.executor.immediateOutcome(task);
-      await this.#sendIfStillValid(id, [{ type: 'START', at: this.#now() }, ...(ended ? [ended] : [])]);
+      await this.#sendIfStillValid(id, { type: hasWork(task) ? 'START' : 'FINISH', at: this.#now() });
     }
   }
 
@@ -143,15 +141,15 @@ export class Scheduler {
     for (const id of task.descendants) {
       const descendant = await this.#o.store.getTask(id);
       if (descendant && taskStatusOf(descendant.snapshot) === 'pending') {
-        await this.#sendIfStillValid(id, [{ type: 'UPSTREAM_FAILED', at: this.#now(), error, upstreamTaskId: task.id }]);
+        await this.#sendIfStillValid(id, { type: 'UPSTREAM_FAILED', at: this.#now(), error, upstreamTaskId: task.id });
       }
     }
   }
 
-  /** Events that lost a race (two parents starting one child, an outcome after an early callback) are just dropped. */
-  async #sendIfStillValid(id: string, events: RequestTaskEvent[], options?: SendOptions): Promise<void> {
+  /** An event that lost a race (two parents starting one child, an outcome after an early callback) is just dropped. */
+  async #sendIfStillValid(id: string, event: RequestTaskEvent, options?: SendOptions): Promise<void> {
     try {
-      await this.#o.runner.sendSteps(id, events, options);
+      await this.#o.runner.send(id, event, options);
     } catch (err) {
       if (!isDsrflowError(err, ErrorCodes.TASK_EVENT_REJECTED)) throw err;
     }

@@ -19,6 +19,9 @@ import { pollingRequestOf, pollSubRequests, startPolling, type PollingRequest } 
  * says how the task goes on, as the event to send it and the rows to store with that event.
  */
 
+/** A root or terminator task only marks a point in the graph: it has no work, and FINISH ends it once it is ready. */
+export const hasWork = (task: Pick<TaskRecord, 'kind'>): boolean => task.kind === 'collection';
+
 export interface TaskOutcome {
   event: RequestTaskEvent;
   rows?: Row[];
@@ -62,15 +65,10 @@ export class TaskExecutor {
     this.#options = options;
   }
 
-  /** How a root or terminator task ends: it only marks a point in the graph, so it has no work; undefined for others. */
-  immediateOutcome(task: TaskRecord): RequestTaskEvent | undefined {
-    return task.kind === 'collection' ? undefined : { type: 'SUCCEEDED', at: this.#options.now().toISOString() };
-  }
-
   async execute(task: TaskRecord): Promise<TaskOutcome> {
-    const immediate = this.immediateOutcome(task);
-    if (immediate) return { event: immediate };
     const at = () => this.#options.now().toISOString();
+    // Started by a version that ran tasks without work through in_processing.
+    if (!hasWork(task)) return { event: { type: 'SUCCEEDED', at: at() } };
     try {
       return await this.#executeCollection(task, at);
     } catch (err) {

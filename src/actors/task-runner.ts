@@ -73,67 +73,43 @@ export class TaskRunner {
   }
 
   async send(taskId: string, event: RequestTaskEvent, options: SendOptions = {}): Promise<TaskRecord> {
-    return (await this.#transition(taskId, () => [event], options)).task;
-  }
-
-  /**
-   * Applies `events` one after the other in one commit, with a history entry for each, and performs the effects of
-   * the last step only: for a task whose work needs no I/O, started and ended at once (a root or terminator task),
-   * so the work its start asks for is the step that follows it.
-   */
-  async sendSteps(taskId: string, events: RequestTaskEvent[], options: SendOptions = {}): Promise<TaskRecord> {
-    return (await this.#transition(taskId, () => events, options)).task;
+    return (await this.#transition(taskId, () => event, options)).task;
   }
 
   /** Like `send`, with the event picked by `decide` under the task's lock; `changed` is false when it picked none. */
   decideAndSend(taskId: string, decide: DecideEvent, options: SendOptions = {}): Promise<{ task: TaskRecord; changed: boolean }> {
-    return this.#transition(taskId, (stored) => {
-      const event = decide(stored);
-      return event ? [event] : [];
-    }, options);
+    return this.#transition(taskId, decide, options);
   }
 
-  async #transition(taskId: string, pick: (stored: TaskRecord) => RequestTaskEvent[], options: SendOptions) {
+  async #transition(taskId: string, pick: DecideEvent, options: SendOptions) {
     const { task, pending, changed } = await this.#locks.run(taskId, async () => {
       const stored = await this.#store.getTask(taskId);
       if (!stored) throw new DsrflowError(ErrorCodes.TASK_NOT_FOUND, `No request task found with id '${taskId}'.`);
-      const events = pick(stored);
-      if (events.length === 0) return { task: stored, pending: undefined, changed: false };
+      const event = pick(stored);
+      if (!event) return { task: stored, pending: undefined, changed: false };
       const by = options.by ?? 'engine';
-      const transitions: TaskTransition[] = [];
-      const ops: StoreOp[] = [];
-      let next = stored;
-      let effects: TaskEffect[] = [];
-      for (const event of events) {
-        const step = stepTask(next.snapshot, event);
-        const before = next;
-        next = { ...before, snapshot: step.snapshot, revision: before.revision + 1, updated_at: event.at };
-        effects = step.effects;
-        const transition = { task: next, from: taskStatusOf(before.snapshot), to: taskStatusOf(next.snapshot), event };
-        transitions.push(transition);
-        const note = historyNote(event);
-        ops.push({
+      const step = stepTask(stored.snapshot, event);
+      const next: TaskRecord = { ...stored, snapshot: step.snapshot, revision: stored.revision + 1, updated_at: event.at };
+      const transition = { task: next, from: taskStatusOf(stored.snapshot), to: taskStatusOf(next.snapshot), event };
+      const note = historyNote(event);
+      const pending: PendingWork | undefined =
+        step.effects.length > 0 ? { key: `${next.id}!${next.revision}`, privacy_request_id: next.privacy_request_id, task_id: next.id, work: step.effects } : undefined;
+      await this.#store.commit([
+        { type: 'putTask', record: next },
+        {
           type: 'appendTaskHistory',
           taskId: next.id,
           entry: { revision: next.revision, at: event.at, event: event.type, from: transition.from, to: transition.to, by, ...(note ? { note } : {}) },
-        });
-      }
-      const pending: PendingWork | undefined =
-        effects.length > 0 ? { key: `${next.id}!${next.revision}`, privacy_request_id: next.privacy_request_id, task_id: next.id, work: effects } : undefined;
-      await this.#store.commit([
-        { type: 'putTask', record: next },
-        ...ops,
+        },
         ...timerChanges(timersOf(stored.id, stored.snapshot), timersOf(next.id, next.snapshot)),
         ...(options.alsoStore?.(next) ?? []),
         ...(pending ? [{ type: 'putPendingWork', work: pending } as const] : []),
       ], { durable: by !== 'engine' });
-      for (const transition of transitions) {
-        this.#log.info(
-          { task_id: next.id, privacy_request_id: next.privacy_request_id, collection: next.collection_address, action: next.action_type, from: transition.from, to: transition.to },
-          'request task transition',
-        );
-        for (const listener of this.#listeners) listener(transition);
-      }
+      this.#log.info(
+        { task_id: next.id, privacy_request_id: next.privacy_request_id, collection: next.collection_address, action: next.action_type, from: transition.from, to: transition.to },
+        'request task transition',
+      );
+      for (const listener of this.#listeners) listener(transition);
       return { task: next, pending, changed: true };
     });
     if (pending) void this.track(pending, () => this.#performAll(pending.work as TaskEffect[], task));

@@ -3,14 +3,15 @@ import { assign, setup } from 'xstate';
 /**
  * The life of one request task (one collection of one privacy request, for one action), as plain data.
  *
- * pending → in_processing → awaiting_callback → complete | error, or skipped where the collection cannot run.
+ * pending → in_processing → awaiting_callback → complete | error, or skipped where the collection cannot run. A root or
+ * terminator task has no work of its own, only a place in the graph: FINISH takes it from pending to complete at once.
  * The machine does no I/O: its effects are named actions (`executeTask`, `startReadyDownstream`,
  * `failPendingDescendants`, `settlePrivacyRequest`) that the task runner performs after the new snapshot is stored.
  * Times arrive on events (`at`), so the machine never reads a clock, and there are no `after` timers: the deadlines
  * and retry times it keeps in context are absolute, and the runner indexes them for the timer sweep.
  */
 
-export const REQUEST_TASK_MACHINE_VERSION = 2;
+export const REQUEST_TASK_MACHINE_VERSION = 3;
 
 export type TaskStatus = 'pending' | 'in_processing' | 'awaiting_callback' | 'polling' | 'complete' | 'error' | 'skipped';
 
@@ -64,6 +65,7 @@ export interface RequestTaskContext {
 
 export type RequestTaskEvent =
   | { type: 'START'; at: string }
+  | { type: 'FINISH'; at: string }
   | { type: 'SUCCEEDED'; at: string; rowCount?: number; rowsMasked?: number; message?: string }
   | { type: 'AWAIT_CALLBACK'; at: string; requestsSent: number; deadline: string; heartbeatDeadline?: string; heartbeatTimeoutMs?: number }
   | { type: 'CALLBACK'; at: string; rowCount?: number; rowsMasked?: number; jti: string; bodySha256: string }
@@ -109,6 +111,14 @@ export const requestTaskMachine = setup({
       startedAt: event.at,
       attempt: (context.attempt ?? 0) + 1,
       retryAt: undefined,
+    })),
+    recordFinish: assign(({ context, event }) => ({
+      ...RUN_STATE,
+      attempt: (context.attempt ?? 0) + 1,
+      startedAt: event.at,
+      endedAt: event.at,
+      retryAt: undefined,
+      lastError: undefined,
     })),
     recordOutcome: assign(({ event }) => {
       const e = event as Of<'SUCCEEDED'> | Of<'CALLBACK'>;
@@ -176,6 +186,7 @@ export const requestTaskMachine = setup({
     pending: {
       on: {
         START: { guard: 'retryTimeReached', target: 'in_processing', actions: 'recordStart' },
+        FINISH: { target: 'complete', actions: 'recordFinish' },
         UPSTREAM_FAILED: { target: 'error', actions: 'recordFailure' },
         SKIP: { target: 'skipped', actions: 'recordSkip' },
       },

@@ -43,6 +43,14 @@ describe('request-task machine', () => {
     expect(snapshot.context.startedAt).to.equal(at);
   });
 
+  it('pending → complete on FINISH, for a task without work, telling downstream and the request', () => {
+    const { snapshot, effects, status } = run([{ type: 'FINISH', at }]);
+    expect(status).to.equal('complete');
+    expect(effects).to.deep.equal([['startReadyDownstream', 'settlePrivacyRequest']]);
+    expect(snapshot.context).to.include({ attempt: 1, startedAt: at, endedAt: at });
+    expect(rejected([{ type: 'START', at }], { type: 'FINISH', at })).to.equal("request task 't1' in state 'in_processing' does not accept FINISH");
+  });
+
   it('in_processing → complete on SUCCEEDED, recording rows and telling downstream and the request', () => {
     const { status, effects, snapshot } = run([{ type: 'START', at }, { type: 'SUCCEEDED', at, rowCount: 3 }]);
     expect(status).to.equal('complete');
@@ -151,6 +159,7 @@ describe('request-task machine', () => {
     const paths: RequestTaskEvent[][] = [
       [],
       [{ type: 'START', at }],
+      [{ type: 'FINISH', at }],
       [{ type: 'START', at }, { type: 'AWAIT_CALLBACK', at, requestsSent: 2, deadline: at, heartbeatDeadline: at, heartbeatTimeoutMs: 1000 }, heartbeat],
       [{ type: 'START', at }, { type: 'CALLBACK', at, rowCount: 1, jti: 'j', bodySha256: 'h' }],
       [{ type: 'START', at }, { type: 'AWAIT_POLL', at, subRequests: [{ values: { id: 1, gone: null }, status: 'pending' }], nextPollAt: at }],
