@@ -6,7 +6,7 @@ import { startArguments } from '../support/start-command.ts';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { AsyncShopService, PendingCallback, ReceivedRequest, Row } from '../../fixtures/third-party/async-shop-service.ts';
-import { api, eventually, SHOP_TOKEN, startShop, tempDir } from '../support/harness.ts';
+import { api, eventually, SHOP_TOKEN, shopConnectionYaml, startShop, tempDir } from '../support/harness.ts';
 
 /**
  * The engine as a child process, killed with SIGKILL while sending, while awaiting and while a callback is being
@@ -172,12 +172,7 @@ data_dir: data
 log_level: warn
 timer_sweep_interval: 50ms
 task_retry_delay: 100ms
-connections:
-  - key: shop
-    saas_config: ${join(process.cwd(), 'fixtures/connectors/async_shop/config.yml')}
-    dataset: ${join(process.cwd(), 'fixtures/connectors/async_shop/dataset.yml')}
-    secrets: { domain: "${shop.domain}", api_token: ${SHOP_TOKEN} }
-`,
+${shopConnectionYaml(`{ domain: "${shop.domain}", api_token: ${SHOP_TOKEN} }`)}`,
     );
     engine = new Supervisor(config);
     engine.start();

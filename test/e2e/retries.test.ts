@@ -9,7 +9,7 @@ import type { RetryPolicy } from '../../src/actors/retry-policy.ts';
 import { loadSettings, type Settings } from '../../src/config/settings.ts';
 import type { RunningServer } from '../../src/server.ts';
 import {
-  api, eventually, FIXTURES, putShopConnection, readText, SHOP_TOKEN, startEngine, startShop, submit, tasksOf, tempDir, waitForStatus,
+  api, eventually, FIXTURES, putShopConnection, readText, SHOP_TOKEN, shopConnectionYaml, startEngine, startShop, submit, tasksOf, tempDir, waitForStatus,
 } from '../support/harness.ts';
 
 /**
@@ -96,13 +96,7 @@ describe('task retries', function () {
       const configPath = join(dir.path, 'dsrflow.yaml');
       writeFileSync(
         configPath,
-        `connections:
-  - key: shop
-    saas_config: ${join(process.cwd(), 'fixtures/connectors/async_shop/config.yml')}
-    dataset: ${join(process.cwd(), 'fixtures/connectors/async_shop/dataset.yml')}
-    secrets: { domain: "${shop.domain}", api_token: ${SHOP_TOKEN} }
-    retry: { count: 3, delay: 8s, max_delay: 20s }
-`,
+        shopConnectionYaml(`{ domain: "${shop.domain}", api_token: ${SHOP_TOKEN} }`, '    retry: { count: 3, delay: 8s, max_delay: 20s }\n'),
       );
       const { connections } = loadSettings({}, configPath);
       // The engine's own policy would not retry at all.

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { api, eventually, tempDir } from '../support/harness.ts';
+import { api, eventually, shopConnectionYaml, tempDir } from '../support/harness.ts';
 import { startArguments } from '../support/start-command.ts';
 
 /** dsrflow started as `npm start` starts it, in its own process. */
@@ -53,14 +53,7 @@ describe('starting dsrflow as a user does', function () {
     writeFileSync(
       path,
       `data_dir: data
-connections:
-  - key: shop
-    saas_config: ${join(process.cwd(), 'fixtures/connectors/async_shop/config.yml')}
-    dataset: ${join(process.cwd(), 'fixtures/connectors/async_shop/dataset.yml')}
-    secrets:
-      domain: 127.0.0.1:9
-      api_token: \${SHOP_API_TOKEN:-example}
-`,
+${shopConnectionYaml('\n      domain: 127.0.0.1:9\n      api_token: ${SHOP_API_TOKEN:-example}')}`,
     );
     return path;
   }
@@ -105,12 +98,7 @@ connections:
     const path = join(dir.path, 'dsrflow.yaml');
     writeFileSync(
       path,
-      `connections:
-  - key: shop
-    saas_config: ${join(process.cwd(), 'fixtures/connectors/async_shop/config.yml')}
-    dataset: ${join(process.cwd(), 'fixtures/connectors/async_shop/dataset.yml')}
-    secrets: { api_token: x }
-`,
+      shopConnectionYaml('{ api_token: x }'),
     );
     const child = start(path, { DSRFLOW_API_KEY: 'k' });
     running.push(child);
