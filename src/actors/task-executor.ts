@@ -1,8 +1,9 @@
-import { collectionNodeOf } from '../graph/collection-graph.ts';
+import { collectionNodeOf, type CollectionNode } from '../graph/collection-graph.ts';
 import { findPolicy } from '../policies/policies.ts';
 import type { ReplyTokens } from '../callback/reply-token.ts';
 import type { RequestTaskEvent } from '../machines/request-task.machine.ts';
 import type { Row, TaskRecord } from '../persistence/records.ts';
+import type { Connection } from '../saas/types.ts';
 import type { Store } from '../persistence/store.ts';
 import { runCollectionAccess, type CollectionRequestContext } from '../saas/collection-access.ts';
 import { collectionContext } from '../saas/collection-context.ts';
@@ -87,6 +88,12 @@ export class TaskExecutor {
     return { ...this.#options.retry, ...connection?.retry };
   }
 
+  /** The configured callback timeouts, with what the async_config of the task's requests sets of them. */
+  #callbackTimeouts(task: TaskRecord, node: CollectionNode, connection: Connection): CallbackTimeouts {
+    const requests = task.action_type === 'access' ? (node.endpoint ? readRequests(node.endpoint) : []) : [maskingRequest(node.endpoint, connection.saas_config)?.[1]];
+    return callbackTimeoutsOf(requests, this.#options.callbackTimeouts);
+  }
+
   /** The deadlines of a task that starts waiting now, and the reply values its requests carry. */
   #awaiting(task: TaskRecord, privacyRequestId: string, { timeoutMs, heartbeatTimeoutMs }: CallbackTimeouts): AwaitingValues {
     const now = this.#options.now().getTime();
@@ -112,11 +119,9 @@ export class TaskExecutor {
     if (!policy) throw new Error(`policy '${request.policy_key}' does not exist`);
 
     const accessTask = task.access_task ? await store.getTask(task.access_task) : task;
-    const callbackRequests =
-      task.action_type === 'access' ? (node.endpoint ? readRequests(node.endpoint) : []) : [maskingRequest(node.endpoint, connection.saas_config)?.[1]];
-    // Made on first use only: a synchronous task needs no token.
+    // Made on first use only: a synchronous task needs neither a token nor the deadlines its requests may set.
     let awaiting: AwaitingValues | undefined;
-    const awaitingValues = () => (awaiting ??= this.#awaiting(task, request.id, callbackTimeoutsOf(callbackRequests, this.#options.callbackTimeouts)));
+    const awaitingValues = () => (awaiting ??= this.#awaiting(task, request.id, this.#callbackTimeouts(task, node, connection)));
     const awaitCallback = (requestsSent: number): TaskOutcome => {
       const { deadline, heartbeatDeadline, heartbeatTimeoutMs } = awaitingValues();
       return { event: { type: 'AWAIT_CALLBACK', at: at(), requestsSent, deadline, heartbeatDeadline, heartbeatTimeoutMs } };

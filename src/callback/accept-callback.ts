@@ -21,7 +21,6 @@ export interface CallbackDeps {
 
 export type CallbackAnswer = { task_queued: boolean; heartbeat_deadline?: string | null };
 
-
 export function bearerToken(authorization: string | undefined): string {
   if (!authorization) throw new DsrflowError(ErrorCodes.AUTH_MISSING, 'Failed to authenticate: no Authorization header');
   const match = /^Bearer ([^\s]+)$/i.exec(authorization.trim());
