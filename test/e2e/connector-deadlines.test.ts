@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { parse } from 'yaml';
 import type { AsyncShopService } from '../../fixtures/third-party/async-shop-service.ts';
 import type { RunningServer } from '../../src/server.ts';
-import { api, FIXTURES, readText, SHOP_TOKEN, startEngine, startShop, submit, tempDir, waitForStatus, waitForTask } from '../support/harness.ts';
+import { api, FIXTURES, readText, shopConnectionBody, startEngine, startShop, submit, tempDir, waitForStatus, waitForTask } from '../support/harness.ts';
 
 /**
  * A connector sets its own callback deadline and heartbeat timeout under `async_config: {strategy: callback,
@@ -51,7 +51,7 @@ describe("a connector's own callback deadline (async_config.configuration)", fun
 
   const putConnection = (saasConfig: object, key = 'shop') =>
     api(engine.url, 'PUT', `/api/v1/connection/${key}`, {
-      body: { saas_config: saasConfig, dataset: readText(new URL('connectors/async_shop/dataset.yml', FIXTURES)), secrets: { domain: shop.domain, api_token: SHOP_TOKEN } },
+      body: { ...shopConnectionBody(shop.domain), saas_config: saasConfig },
     });
 
   const after = (ms: number) => new Date(now() + ms).toISOString();

@@ -9,7 +9,7 @@ import type { RetryPolicy } from '../../src/actors/retry-policy.ts';
 import { loadSettings, type Settings } from '../../src/config/settings.ts';
 import type { RunningServer } from '../../src/server.ts';
 import {
-  api, eventually, FIXTURES, putShopConnection, readText, SHOP_TOKEN, shopConnectionYaml, startEngine, startShop, submit, tasksOf, tempDir, waitForStatus,
+  api, eventually, putShopConnection, SHOP_TOKEN, shopConnectionBody, shopConnectionYaml, startEngine, startShop, submit, tasksOf, tempDir, waitForStatus,
 } from '../support/harness.ts';
 
 /**
@@ -110,11 +110,7 @@ describe('task retries', function () {
 
     it('is taken from the body of PUT /api/v1/connection/{key}; keys left out keep the engine\u2019s; a PUT without it drops it', async () => {
       const { url } = await setUp({ retry: { count: 0, firstDelayMs: 30_000, maxDelayMs: 30_000 } }, { failFirst: { path: '/api/v1/orders', count: 2, status: 500 } });
-      const body = {
-        saas_config: readText(new URL('connectors/async_shop/config.yml', FIXTURES)),
-        dataset: readText(new URL('connectors/async_shop/dataset.yml', FIXTURES)),
-        secrets: { domain: shop!.domain, api_token: SHOP_TOKEN },
-      };
+      const body = shopConnectionBody(shop!.domain);
       expect((await api(url, 'PUT', '/api/v1/connection/shop', { body: { ...body, retry: { count: 2 } } })).status).to.equal(201);
       expect((await engine!.engine.connections.get('shop')).retry).to.deep.equal({ count: 2 });
       const id = await submit(url, JANE);
@@ -128,11 +124,7 @@ describe('task retries', function () {
 
     it('refuses a bad retry block with 422 BODY_INVALID naming the key and what it takes; nothing stored changes', async () => {
       const { url } = await setUp({ retry: NO_RETRY });
-      const body = {
-        saas_config: readText(new URL('connectors/async_shop/config.yml', FIXTURES)),
-        dataset: readText(new URL('connectors/async_shop/dataset.yml', FIXTURES)),
-        secrets: { domain: shop!.domain, api_token: SHOP_TOKEN },
-      };
+      const body = shopConnectionBody(shop!.domain);
       expect((await api(url, 'PUT', '/api/v1/connection/shop', { body: { ...body, retry: { count: 4, delay: '2s' } } })).status).to.equal(201);
       const stored = await engine!.engine.connections.get('shop');
       const shown = (await api(url, 'GET', '/api/v1/connection/shop')).body;
@@ -215,13 +207,7 @@ describe('task retries', function () {
       const settings: Partial<Settings> = { retry: { count: 3, firstDelayMs: 1000, maxDelayMs: 1000 } };
       dir = tempDir();
       engine = await startEngine(dir.path, { ...settings, timerSweepIntervalMs: 3_600_000 }, { now });
-      const put = await api(engine.url, 'PUT', '/api/v1/connection/shop', {
-        body: {
-          saas_config: readText(new URL('connectors/async_shop/config.yml', FIXTURES)),
-          dataset: readText(new URL('connectors/async_shop/dataset.yml', FIXTURES)),
-          secrets: { domain: vendor.domain, api_token: SHOP_TOKEN },
-        },
-      });
+      const put = await api(engine.url, 'PUT', '/api/v1/connection/shop', { body: shopConnectionBody(vendor.domain) });
       expect(put.status).to.equal(201);
       const id = await submit(engine.url, JANE);
       expect((await waitForStatus(engine.url, id, ['complete', 'error'])).status).to.equal('complete');

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { RunningServer } from '../../src/server.ts';
-import { api, FIXTURES, readText, startEngine, tempDir, type ApiResponse } from '../support/harness.ts';
+import { api, shopConnectionBody, startEngine, tempDir, type ApiResponse } from '../support/harness.ts';
 
 /**
  * What POST /api/v1/connection/validate and the OAuth2 routes refuse before they look at a connection: no API key,
@@ -19,13 +19,7 @@ describe('connection validate and OAuth2 routes, refusing a request', function (
   before(async function () {
     dir = tempDir();
     engine = await startEngine(dir.path);
-    const put = await api(engine.url, 'PUT', '/api/v1/connection/shop', {
-      body: {
-        saas_config: readText(new URL('connectors/async_shop/config.yml', FIXTURES)),
-        dataset: readText(new URL('connectors/async_shop/dataset.yml', FIXTURES)),
-        secrets: { domain: '127.0.0.1:9', api_token: 'x' },
-      },
-    });
+    const put = await api(engine.url, 'PUT', '/api/v1/connection/shop', { body: shopConnectionBody('127.0.0.1:9', 'x') });
     expect(put.status, JSON.stringify(put.body)).to.equal(201);
   });
 

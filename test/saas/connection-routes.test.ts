@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Engine } from '../../src/engine.ts';
 import type { RunningServer } from '../../src/server.ts';
-import { api, FIXTURES, readText, startEngine, tempDir } from '../support/harness.ts';
+import { api, shopConnectionBody, startEngine, tempDir } from '../support/harness.ts';
 import { connectorEngine, putConnector, serveApi, shared } from '../connectors/support/engine.ts';
 import { Vendor } from '../connectors/support/vendor.ts';
 
@@ -99,11 +99,7 @@ describe('connection validate and OAuth2 routes', () => {
 describe("a connection's retry block in GET /api/v1/connection and POST /api/v1/connection/validate", () => {
   let dir: ReturnType<typeof tempDir>;
   let running: RunningServer;
-  const files = {
-    saas_config: readText(new URL('connectors/async_shop/config.yml', FIXTURES)),
-    dataset: readText(new URL('connectors/async_shop/dataset.yml', FIXTURES)),
-    secrets: { domain: '127.0.0.1:9', api_token: 'shop-token' },
-  };
+  const files = shopConnectionBody('127.0.0.1:9');
   const call = (method: string, path: string, body?: unknown) => api(running.url, method, path, body === undefined ? {} : { body });
   /** Everything stored that a refused call could have changed. */
   const stored = async () => ({ list: await call('GET', '/api/v1/connection'), records: await running.engine.connections.list() });

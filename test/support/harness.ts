@@ -86,15 +86,18 @@ export async function api<T = any>(
   return { status: response.statusCode, body: text ? JSON.parse(text) : undefined };
 }
 
+/** The body of PUT /api/v1/connection/{key} for the example shop connector (fixtures/connectors/async_shop) at `domain`. */
+export function shopConnectionBody(domain: string, apiToken = SHOP_TOKEN) {
+  return {
+    saas_config: readText(new URL('connectors/async_shop/config.yml', FIXTURES)),
+    dataset: readText(new URL('connectors/async_shop/dataset.yml', FIXTURES)),
+    secrets: { domain, api_token: apiToken },
+  };
+}
+
 /** Registers the example shop connection (fixtures/connectors/async_shop) against a running shop. */
 export async function putShopConnection(base: string, shop: AsyncShopService, key = 'shop') {
-  const res = await api(base, 'PUT', `/api/v1/connection/${key}`, {
-    body: {
-      saas_config: readText(new URL('connectors/async_shop/config.yml', FIXTURES)),
-      dataset: readText(new URL('connectors/async_shop/dataset.yml', FIXTURES)),
-      secrets: { domain: shop.domain, api_token: SHOP_TOKEN },
-    },
-  });
+  const res = await api(base, 'PUT', `/api/v1/connection/${key}`, { body: shopConnectionBody(shop.domain) });
   if (res.status !== 201 && res.status !== 200) throw new Error(`connection refused: ${JSON.stringify(res.body)}`);
   return res;
 }
