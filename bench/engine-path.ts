@@ -10,6 +10,7 @@ import { createLogger } from '../src/log.ts';
 import { LevelStore } from '../src/persistence/level-store.ts';
 import { BenchVendor } from './vendor.ts';
 import { seedAwaitingTasks } from './seed.ts';
+import { startArguments } from '../test/support/start-command.ts';
 
 /**
  * `npm run bench:engine`: the engine's own part of a callback, in this process and without HTTP in front of it, for
@@ -30,6 +31,10 @@ if (process.argv[2] === '--vendor') {
   const vendor = await new BenchVendor(TOKEN).start();
   process.stdout.write(`${vendor.domain}\n`);
 } else {
+  // The engine measured here runs in this process: it must have the V8 flags `npm start` gives the engine.
+  const startFlags = startArguments().slice(0, startArguments().indexOf('--import'));
+  const missing = startFlags.filter((flag) => !process.execArgv.includes(flag));
+  if (missing.length > 0) throw new Error(`run this with npm start's node flags (${missing.join(' ')}), as npm run bench:engine does`);
   const path = process.env.ENGINE_PATH ?? 'callback';
   const n = Number(process.env.N ?? 3000);
   const warmup = Number(process.env.WARMUP ?? 1000);
