@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { DEFAULT_SETTINGS, loadSettings } from '../../src/config/settings.ts';
 import { formatDurationMs, parseDurationMs } from '../../src/config/units.ts';
-import { tempDir } from '../support/harness.ts';
+import { shopConnectionYaml, tempDir } from '../support/harness.ts';
 
 const FIXTURE_CONFIG = join(process.cwd(), 'fixtures/connectors/async_shop/config.yml');
 const FIXTURE_DATASET = join(process.cwd(), 'fixtures/connectors/async_shop/dataset.yml');
@@ -119,11 +119,7 @@ connections:
   });
 
   describe("a connection's own retry policy", () => {
-    const connection = (retry: string) => `connections:
-  - key: shop
-    saas_config: ${FIXTURE_CONFIG}
-    dataset: ${FIXTURE_DATASET}
-${retry}`;
+    const connection = (retry: string) => shopConnectionYaml(undefined, retry);
 
     it('is read beside its files and secrets; keys left out are left out, and a connection without one has none', () => {
       withConfig(`${connection('    retry: { count: 5, delay: 250ms, max_delay: 1m }\n')}  - key: other\n    saas_config: ${FIXTURE_CONFIG}\n    dataset: ${FIXTURE_DATASET}\n`, (path) => {

@@ -19,16 +19,15 @@ export const readText = (url: URL) => readFileSync(url, 'utf8');
 
 /**
  * The `connections:` part of a dsrflow.yaml that registers the example shop connector (fixtures/connectors/async_shop)
- * as `shop`: `secrets` is the YAML after `secrets:`, `more` any further lines of the entry.
+ * as `shop`: `secrets` is the YAML after `secrets:` (none when undefined), `more` any further lines of the entry.
  */
-export function shopConnectionYaml(secrets: string, more = ''): string {
+export function shopConnectionYaml(secrets: string | undefined, more = ''): string {
   const fixture = (file: string) => join(new URL('connectors/async_shop/', FIXTURES).pathname, file);
   return `connections:
   - key: shop
     saas_config: ${fixture('config.yml')}
     dataset: ${fixture('dataset.yml')}
-    secrets: ${secrets}
-${more}`;
+${secrets === undefined ? '' : `    secrets: ${secrets}\n`}${more}`;
 }
 
 export function tempDir(prefix = 'dsrflow-test-'): { path: string; remove: () => void } {
