@@ -3,15 +3,12 @@ import type { RunningServer } from '../../src/server.ts';
 import type { AsyncShopService, AsyncShopOptions } from '../../fixtures/third-party/async-shop-service.ts';
 import type { Settings } from '../../src/config/settings.ts';
 import {
-  api, eventually, putShopConnection, startEngine, startShop, submit, tasksOf, tempDir, waitForStatus, waitForTask,
+  api, eventually, JANE, JANE_ORDERS, JANE_USERS, putShopConnection, startEngine, startShop, submit, tasksOf, tempDir, waitForStatus, waitForTask,
 } from '../support/harness.ts';
 
 /** Deadlines, heartbeats, failure reports, idempotency, retries: the guarantees of issue 4, against real servers. */
 
 const CALLBACK_PATH = '/api/v1/request-task/callback';
-const JANE = 'jane@example.com';
-const USERS = { [JANE]: [{ id: 1, name: 'Jane', email: JANE, state: 'VA', system_id: 's' }] };
-const ORDERS = { '1': [{ id: 'o-1', user_id: 1, total: 3 }] };
 
 describe('callback semantics', function () {
   let dir: ReturnType<typeof tempDir>;
@@ -22,7 +19,7 @@ describe('callback semantics', function () {
     dir = tempDir();
     engine = await startEngine(dir.path, { timerSweepIntervalMs: 25, ...settings });
     for (const [i, options] of shopOptions.entries()) {
-      const shop = await startShop({ users: USERS, orders: ORDERS, ...options });
+      const shop = await startShop({ users: JANE_USERS, orders: JANE_ORDERS, ...options });
       shops.push(shop);
       await putShopConnection(engine.url, shop, i === 0 ? 'shop' : `shop${i + 1}`);
     }
@@ -76,7 +73,7 @@ describe('callback semantics', function () {
       let offsetMs = 0;
       dir = tempDir();
       engine = await startEngine(dir.path, { callbackTimeoutMs: 60_000, timerSweepIntervalMs: 3_600_000 }, { now: () => new Date(Date.now() + offsetMs) });
-      const shop = await startShop({ users: USERS, orders: ORDERS, callbackDelayMs: false });
+      const shop = await startShop({ users: JANE_USERS, orders: JANE_ORDERS, callbackDelayMs: false });
       shops.push(shop);
       await putShopConnection(engine.url, shop);
       const id = await submit(engine.url, JANE);
@@ -183,7 +180,7 @@ describe('callback semantics', function () {
       const id = await submit(url, JANE);
       expect((await waitForStatus(url, id, ['complete', 'error'])).status).to.equal('complete');
       const results = (await api(url, 'GET', `/api/v1/privacy-request/${id}/access-results`)).body;
-      expect(results['shop:user']).to.deep.equal(USERS[JANE]);
+      expect(results['shop:user']).to.deep.equal(JANE_USERS[JANE]);
       const user = (await tasksOf(url, id)).find((t) => t.collection_address === 'shop:user');
       expect((await history(id, user.id)).map((h) => h.event)).to.deep.equal(['CREATED', 'START', 'CALLBACK']);
     });
@@ -222,7 +219,7 @@ describe('callback semantics', function () {
       expect(refused).to.equal(1);
 
       async function setUpSecond() {
-        const shop = await startShop({ users: USERS, orders: ORDERS, callbackDelayMs: 5, failFirst: { path: '/api/v1/orders', count: 5, status: 404 } });
+        const shop = await startShop({ users: JANE_USERS, orders: JANE_ORDERS, callbackDelayMs: 5, failFirst: { path: '/api/v1/orders', count: 5, status: 404 } });
         shops.push(shop);
         await putShopConnection(url, shop, 'shop');
         const second = await submit(url, JANE);

@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import { parse } from 'yaml';
 import type { AsyncShopService } from '../../fixtures/third-party/async-shop-service.ts';
 import type { RunningServer } from '../../src/server.ts';
-import { api, FIXTURES, readText, shopConnectionBody, startEngine, startShop, submit, tempDir, waitForStatus, waitForTask } from '../support/harness.ts';
+import {
+  api, FIXTURES, JANE, JANE_ORDERS, JANE_USERS, readText, shopConnectionBody, startEngine, startShop, submit, tempDir, waitForStatus, waitForTask,
+} from '../support/harness.ts';
 
 /**
  * A connector sets its own callback deadline and heartbeat timeout under `async_config: {strategy: callback,
@@ -12,9 +14,6 @@ import { api, FIXTURES, readText, shopConnectionBody, startEngine, startShop, su
  */
 
 const CALLBACK_PATH = '/api/v1/request-task/callback';
-const JANE = 'jane@example.com';
-const USERS = { [JANE]: [{ id: 1, name: 'Jane', email: JANE, state: 'VA', system_id: 's' }] };
-const ORDERS = { '1': [{ id: 'o-1', user_id: 1, total: 3 }] };
 const CONFIGURED_TIMEOUT_MS = 7 * 86_400_000;
 
 type Configuration = Record<string, unknown> | null;
@@ -40,7 +39,7 @@ describe("a connector's own callback deadline (async_config.configuration)", fun
     offsetMs = 0;
     dir = tempDir();
     engine = await startEngine(dir.path, { callbackTimeoutMs: CONFIGURED_TIMEOUT_MS, timerSweepIntervalMs: 3_600_000 }, { now: () => new Date(now()) });
-    shop = await startShop({ users: USERS, orders: ORDERS, callbackDelayMs: false });
+    shop = await startShop({ users: JANE_USERS, orders: JANE_ORDERS, callbackDelayMs: false });
   });
 
   afterEach(async () => {

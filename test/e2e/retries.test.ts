@@ -9,7 +9,7 @@ import type { RetryPolicy } from '../../src/actors/retry-policy.ts';
 import { loadSettings, type Settings } from '../../src/config/settings.ts';
 import type { RunningServer } from '../../src/server.ts';
 import {
-  api, eventually, putShopConnection, SHOP_TOKEN, shopConnectionBody, shopConnectionYaml, startEngine, startShop, submit, tasksOf, tempDir, waitForStatus,
+  api, eventually, JANE, JANE_ORDERS, JANE_USERS, putShopConnection, SHOP_TOKEN, shopConnectionBody, shopConnectionYaml, startEngine, startShop, submit, tasksOf, tempDir, waitForStatus,
 } from '../support/harness.ts';
 
 /**
@@ -20,9 +20,6 @@ import {
  * retries; a 429, 502, 503 or 504 is first retried in place, as the last test shows.
  */
 
-const JANE = 'jane@example.com';
-const USERS = { [JANE]: [{ id: 1, name: 'Jane', email: JANE, state: 'VA', system_id: 's' }] };
-const ORDERS = { '1': [{ id: 'o-1', user_id: 1, total: 3 }] };
 const NO_RETRY: RetryPolicy = { count: 0, firstDelayMs: 1000, maxDelayMs: 1000 };
 
 describe('task retries', function () {
@@ -37,7 +34,7 @@ describe('task retries', function () {
     offsetMs = 0;
     dir = tempDir();
     engine = await startEngine(dir.path, { timerSweepIntervalMs: 3_600_000, ...settings }, { now });
-    shop = await startShop({ users: USERS, orders: ORDERS, callbackDelayMs: 5, ...shopOptions });
+    shop = await startShop({ users: JANE_USERS, orders: JANE_ORDERS, callbackDelayMs: 5, ...shopOptions });
     return engine;
   }
 
@@ -91,7 +88,7 @@ describe('task retries', function () {
 
   describe("a connection's own retry policy", () => {
     it('is read from dsrflow.yaml, stored with the connection and used for its tasks: count, first delay and cap', async () => {
-      shop = await startShop({ users: USERS, orders: ORDERS, callbackDelayMs: 5, failFirst: { path: '/api/v1/orders', count: 3, status: 500 } });
+      shop = await startShop({ users: JANE_USERS, orders: JANE_ORDERS, callbackDelayMs: 5, failFirst: { path: '/api/v1/orders', count: 3, status: 500 } });
       dir = tempDir();
       const configPath = join(dir.path, 'dsrflow.yaml');
       writeFileSync(
@@ -169,13 +166,13 @@ describe('task retries', function () {
       readonly #server: Server = createServer(async (req, res) => {
         const url = new URL(req.url ?? '/', 'http://vendor');
         const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-        if (url.pathname === '/api/v1/orders') return json(200, { orders: ORDERS['1'] });
+        if (url.pathname === '/api/v1/orders') return json(200, { orders: JANE_ORDERS['1'] });
         if (url.pathname !== '/api/v1/user') return json(404, { error: 'not found' });
         this.lookups.push(String(req.headers['idempotency-key']));
         const answer = await request(String(req.headers['reply-to']), {
           method: 'POST',
           headers: { authorization: `Bearer ${req.headers['reply-to-token']}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ access_results: USERS[JANE] }),
+          body: JSON.stringify({ access_results: JANE_USERS[JANE] }),
         });
         this.callbackAnswers.push({ status: answer.statusCode, body: await answer.body.text() });
         json(500, { error: 'the lookup service is overloaded' });
@@ -228,7 +225,7 @@ describe('task retries', function () {
       expect(user).to.include({ status: 'complete', attempt: 1 });
       const history = (await api(engine.url, 'GET', `/api/v1/privacy-request/${id}/tasks/${user.id}`)).body.history as { event: string }[];
       expect(history.map((h) => h.event)).to.deep.equal(['CREATED', 'START', 'CALLBACK']);
-      expect((await api(engine.url, 'GET', `/api/v1/privacy-request/${id}/access-results`)).body['shop:user']).to.deep.equal(USERS[JANE]);
+      expect((await api(engine.url, 'GET', `/api/v1/privacy-request/${id}/access-results`)).body['shop:user']).to.deep.equal(JANE_USERS[JANE]);
     });
   });
 });

@@ -17,6 +17,11 @@ export const SHARED = new URL('../../../shared/fides-connectors/', import.meta.u
 
 export const readText = (url: URL) => readFileSync(url, 'utf8');
 
+/** One user of the example shop with one order: what the tests of a single request's way through the engine use. */
+export const JANE = 'jane@example.com';
+export const JANE_USERS = { [JANE]: [{ id: 1, name: 'Jane', email: JANE, state: 'VA', system_id: 's' }] };
+export const JANE_ORDERS = { '1': [{ id: 'o-1', user_id: 1, total: 3 }] };
+
 /**
  * The `connections:` part of a dsrflow.yaml that registers the example shop connector (fixtures/connectors/async_shop)
  * as `shop`: `secrets` is the YAML after `secrets:` (none when undefined), `more` any further lines of the entry.
