@@ -8,6 +8,7 @@ import { findPolicy, POLICIES } from '../policies/policies.ts';
 import type { CustomPrivacyRequestField, PrivacyRequestRecord, StoreOp } from '../persistence/records.ts';
 import type { Store } from '../persistence/store.ts';
 import { startWorkFor } from './scheduler.ts';
+import { isObject } from '../is-object.ts';
 
 /**
  * Takes privacy requests in Fides' bulk shape. Each valid one gets its task graph, stored with the request in one
@@ -47,7 +48,6 @@ interface ParsedItem {
 }
 
 const invalid = (message: string) => new DsrflowError(ErrorCodes.BODY_INVALID, message);
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 const isScalar = (value: unknown) => typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
 
 /** Fides' shape: `{"<name>": {"label": "...", "value": string, number, or a list of them}}`. */

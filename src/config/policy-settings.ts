@@ -1,5 +1,6 @@
 import { POLICIES } from '../policies/policies.ts';
 import { SettingError, shownValue } from './setting-error.ts';
+import { isObject } from '../is-object.ts';
 
 /**
  * The config file's `policies` block: settings of the built-in policies by policy key, for now only their due days,
@@ -8,7 +9,6 @@ import { SettingError, shownValue } from './setting-error.ts';
 
 const SETTINGS = ['due_days'];
 
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** Days to a due date: a whole number from 1 to 3650, as a number or (from an environment variable) as text. */
 export function parseDueDays(value: unknown): number | undefined {

@@ -1,4 +1,5 @@
 import { DsrflowError, ErrorCodes } from '../errors.ts';
+import { isObject } from '../is-object.ts';
 
 /** The largest body a connection route reads: a SaaS config and its dataset, as YAML text or objects. */
 export const CONNECTION_BODY_LIMIT = 10 * 1024 * 1024;
@@ -21,7 +22,6 @@ export interface ConnectionBody {
   extra: Record<string, unknown>;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 const isFile = (value: unknown): value is string | object => typeof value === 'string' || isObject(value);
 
 /** Checks a connection route's body: an object with saas_config, dataset and secrets, and no field `shape` does not name. */
