@@ -1,6 +1,6 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Settings } from './config/settings.ts';
+import type { ConfiguredConnection, Settings } from './config/settings.ts';
 import { Engine } from './engine.ts';
 import { DsrflowError, ErrorCodes, isDsrflowError } from './errors.ts';
 import { createApp } from './http/app.ts';
@@ -8,7 +8,6 @@ import { startingApp } from './http/starting-app.ts';
 import { createLogger, type Logger } from './log.ts';
 import { LevelStore } from './persistence/level-store.ts';
 import type { Store } from './persistence/store.ts';
-import type { ConnectionFiles } from './saas/load-connection.ts';
 
 /**
  * Starts dsrflow as a user does: opens the LevelDB store in the data folder, listens, registers the connections of
@@ -34,7 +33,7 @@ export interface StartOptions {
 }
 
 /** Registers the config file's connections; one that is refused stops the start, named by its key. */
-async function registerConnections(engine: Engine, connections: ConnectionFiles[]): Promise<void> {
+async function registerConnections(engine: Engine, connections: ConfiguredConnection[]): Promise<void> {
   for (const files of connections) {
     try {
       await engine.connections.put(files);

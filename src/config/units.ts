@@ -14,7 +14,7 @@ export function parseDurationMs(value: string | number): number | undefined {
 
 /** A duration as the settings take it, in its largest whole unit: 600000 is `10m`, 1500 is `1500ms`. */
 export function formatDurationMs(ms: number): string {
-  const [unit, size] = Object.entries(MILLISECONDS).reverse().find(([, size]) => ms % size === 0) ?? ['ms', 1];
+  const [unit, size] = Object.entries(MILLISECONDS).reverse().find(([, size]) => ms % size === 0)!;
   return `${ms / size}${unit}`;
 }
 

@@ -14,7 +14,7 @@ export interface CallbackTimeouts {
   heartbeatTimeoutMs?: number;
 }
 
-export interface CallbackConfiguration {
+interface CallbackConfiguration {
   timeout_seconds?: number;
   heartbeat_timeout_seconds?: number;
 }
