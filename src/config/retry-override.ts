@@ -11,9 +11,6 @@ import { formatDurationMs, parseDurationMs } from './units.ts';
 
 export type RetryOverride = Partial<RetryPolicy>;
 
-/** A retry setting that is not what it takes, with where it is (e.g. `retry.count`). */
-export class RetrySettingError extends SettingError {}
-
 const KEYS = ['count', 'delay', 'max_delay'];
 const DURATIONS = [['delay', 'firstDelayMs'], ['max_delay', 'maxDelayMs']] as const;
 
@@ -31,25 +28,25 @@ export function durationProblem(value: unknown): string {
   return `${shownValue(value)} is not a duration such as 7d, 12h, 30m, 45s or 250ms`;
 }
 
-/** Reads a connection's `retry` block; throws a RetrySettingError naming the first key that is wrong. */
+/** Reads a connection's `retry` block; throws a SettingError naming the first key that is wrong. */
 export function parseRetryOverride(value: unknown, path = 'retry'): RetryOverride {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new RetrySettingError(path, `must be an object with any of ${KEYS.join(', ')}`);
+    throw new SettingError(path, `must be an object with any of ${KEYS.join(', ')}`);
   }
   const block = value as Record<string, unknown>;
   const unknown = Object.keys(block).find((key) => !KEYS.includes(key));
-  if (unknown !== undefined) throw new RetrySettingError(`${path}.${unknown}`, `is not a retry setting; they are ${KEYS.join(', ')}`);
+  if (unknown !== undefined) throw new SettingError(`${path}.${unknown}`, `is not a retry setting; they are ${KEYS.join(', ')}`);
   const override: RetryOverride = {};
   if (block.count !== undefined) {
     // Text is for environment variables only: in a connection, a count is a number.
     const count = typeof block.count === 'number' ? parseRetryCount(block.count) : undefined;
-    if (count === undefined) throw new RetrySettingError(`${path}.count`, retryCountProblem(block.count));
+    if (count === undefined) throw new SettingError(`${path}.count`, retryCountProblem(block.count));
     override.count = count;
   }
   for (const [key, field] of DURATIONS) {
     if (block[key] === undefined) continue;
     const ms = typeof block[key] === 'string' || typeof block[key] === 'number' ? parseDurationMs(block[key]) : undefined;
-    if (ms === undefined) throw new RetrySettingError(`${path}.${key}`, durationProblem(block[key]));
+    if (ms === undefined) throw new SettingError(`${path}.${key}`, durationProblem(block[key]));
     override[field] = ms;
   }
   return override;
@@ -60,7 +57,7 @@ export function retryOverrideOfBody(value: unknown): RetryOverride {
   try {
     return parseRetryOverride(value);
   } catch (err) {
-    if (err instanceof RetrySettingError) throw new DsrflowError(ErrorCodes.BODY_INVALID, err.message);
+    if (err instanceof SettingError) throw new DsrflowError(ErrorCodes.BODY_INVALID, err.message);
     throw err;
   }
 }
