@@ -8,7 +8,8 @@ import { MissingVariableError, substituteEnv } from './env-substitution.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../actors/retry-policy.ts';
 import { dueDaysProblem, parseDueDays, parsePolicyDueDays } from './policy-settings.ts';
 import { durationProblem, parseRetryCount, parseRetryOverride, retryCountProblem, type RetryOverride } from './retry-override.ts';
-import { SettingError } from './setting-error.ts';
+import { SettingError, shownValue } from './setting-error.ts';
+import { isObject } from '../is-object.ts';
 import { parseDurationMs, parseDurationSeconds, parseSizeBytes } from './units.ts';
 
 /**
@@ -136,19 +137,25 @@ const ENV = {
 
 const invalid = (where: string, message: string) => new DsrflowError(ErrorCodes.CONFIG_INVALID, `${where}: ${message}`);
 
-function readConfigFile(path: string, env: NodeJS.ProcessEnv): Record<string, unknown> {
-  let parsed: unknown;
+function readYamlFile(path: string): unknown {
   try {
-    parsed = parseYaml(readFileSync(path, 'utf8')) ?? {};
+    return parseYaml(readFileSync(path, 'utf8')) ?? {};
   } catch (err) {
     throw invalid(path, `cannot be read: ${(err as Error).message}`);
   }
+}
+
+function substituted(value: unknown, env: NodeJS.ProcessEnv, path: string, at?: string): unknown {
   try {
-    parsed = substituteEnv(parsed, env);
+    return substituteEnv(value, env, at);
   } catch (err) {
     if (err instanceof MissingVariableError) throw invalid(`${path}: ${err.path}`, err.message);
     throw err;
   }
+}
+
+function readConfigFile(path: string, env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const parsed = substituted(readYamlFile(path), env, path);
   if (!validateFile(parsed)) {
     const problems = (validateFile.errors ?? []).map((e) => {
       const at = e.instancePath.replace(/^\//, '').replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.') || '(root)';
@@ -204,21 +211,51 @@ function connectionsFrom(file: Record<string, unknown>, path: string): Configure
 }
 
 /**
+ * The config file: the one named on the command line or in DSRFLOW_CONFIG, which must exist; without one,
+ * `./dsrflow.yaml`, read when it exists.
+ */
+function configFileOf(env: NodeJS.ProcessEnv, configPath: string | undefined, cwd: string): { path: string; exists: boolean } {
+  const explicit = configPath ?? env.DSRFLOW_CONFIG;
+  const path = explicit ? resolve(cwd, explicit) : resolve(cwd, 'dsrflow.yaml');
+  const exists = existsSync(path);
+  if (explicit && !exists) throw invalid(path, 'config file not found');
+  return { path, exists };
+}
+
+/** A folder setting given in the config file is relative to that file; one given in an environment variable, to `cwd`. */
+function folderOf(value: unknown, inFile: boolean, path: string, cwd: string): string {
+  return resolve(inFile ? dirname(path) : cwd, String(value));
+}
+
+/**
+ * The overrides folder alone, as `loadSettings` finds it, for `dsrflow validate`: a connection or a `${VAR}` of the
+ * config file that has nothing to do with it must not stop a connector file from being checked.
+ */
+export function loadOverridesDir(env: NodeJS.ProcessEnv, configPath?: string, cwd = process.cwd()): string | undefined {
+  const { path, exists } = configFileOf(env, configPath, cwd);
+  if (env.DSRFLOW_OVERRIDES_DIR) return folderOf(env.DSRFLOW_OVERRIDES_DIR, false, path, cwd);
+  const file = exists ? readYamlFile(path) : undefined;
+  const raw = isObject(file) ? file.overrides_dir : undefined;
+  if (raw === undefined) return undefined;
+  const dir = substituted(raw, env, path, 'overrides_dir');
+  if (typeof dir !== 'string' || dir === '') throw invalid(`${path}: overrides_dir`, `${shownValue(dir)} is not a folder`);
+  return folderOf(dir, true, path, cwd);
+}
+
+/**
  * `configPath` is the file named on the command line or in DSRFLOW_CONFIG; without one, `./dsrflow.yaml` is read
  * when it exists.
  */
 export function loadSettings(env: NodeJS.ProcessEnv, configPath?: string, cwd = process.cwd()): Settings {
-  const explicit = configPath ?? env.DSRFLOW_CONFIG;
-  const path = explicit ? resolve(cwd, explicit) : resolve(cwd, 'dsrflow.yaml');
-  if (explicit && !existsSync(path)) throw invalid(path, 'config file not found');
-  const file = existsSync(path) ? readConfigFile(path, env) : {};
+  const { path, exists } = configFileOf(env, configPath, cwd);
+  const file = exists ? readConfigFile(path, env) : {};
   const merged: Record<string, unknown> = { ...file };
   for (const [variable, key] of Object.entries(ENV)) if (env[variable] !== undefined && env[variable] !== '') merged[key] = env[variable];
 
   const settings: Settings = {
     ...DEFAULT_SETTINGS,
     policyDueDays: policyDueDaysFrom(file, path),
-    connections: existsSync(path) ? connectionsFrom(file, path) : [],
+    connections: exists ? connectionsFrom(file, path) : [],
   };
   if (merged.host !== undefined) settings.host = String(merged.host);
   if (merged.port !== undefined) {
@@ -232,7 +269,7 @@ export function loadSettings(env: NodeJS.ProcessEnv, configPath?: string, cwd = 
     settings.publicUrl = url;
   }
   if (merged.data_dir !== undefined) settings.dataDir = String(merged.data_dir);
-  settings.dataDir = resolve(existsSync(path) && !env.DSRFLOW_DATA_DIR ? dirname(path) : cwd, settings.dataDir);
+  settings.dataDir = folderOf(settings.dataDir, exists && !env.DSRFLOW_DATA_DIR, path, cwd);
   if (merged.api_key) settings.apiKey = String(merged.api_key);
   if (merged.callback_secret) {
     settings.callbackSecret = String(merged.callback_secret);
@@ -276,8 +313,6 @@ export function loadSettings(env: NodeJS.ProcessEnv, configPath?: string, cwd = 
     settings.dueDays = days;
   }
   if (merged.log_level !== undefined) settings.logLevel = String(merged.log_level);
-  if (merged.overrides_dir !== undefined) {
-    settings.overridesDir = resolve(existsSync(path) && !env.DSRFLOW_OVERRIDES_DIR ? dirname(path) : cwd, String(merged.overrides_dir));
-  }
+  if (merged.overrides_dir !== undefined) settings.overridesDir = folderOf(merged.overrides_dir, exists && !env.DSRFLOW_OVERRIDES_DIR, path, cwd);
   return settings;
 }

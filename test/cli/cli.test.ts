@@ -254,6 +254,33 @@ describe('dsrflow validate, with the request overrides the engine would load', f
     for (const run of [flag, variable, found]) expect(run, run.stderr).to.deep.include({ code: 0, stdout: `valid: ${ALCHEMER_CONFIG} and ${ALCHEMER_DATASET}\n` });
   });
 
+  it('reads only overrides_dir from the config file: an unset variable or a broken connection elsewhere in it does not matter', async function () {
+    const folder = join(dir.path, 'partly-broken');
+    mkdirSync(folder);
+    writeFileSync(
+      join(folder, 'dsrflow.yaml'),
+      `overrides_dir: \${OVERRIDES_FOLDER}\napi_key: \${UNSET_API_KEY}\nconnections:\n  - key: gone\n    saas_config: missing.yml\n    dataset: missing.yml\n`,
+    );
+    const run = await dsrflow(['validate', ALCHEMER_CONFIG, ALCHEMER_DATASET], { cwd: folder, env: { OVERRIDES_FOLDER: OVERRIDES } });
+    expect(run).to.deep.include({ code: 0, stdout: `valid: ${ALCHEMER_CONFIG} and ${ALCHEMER_DATASET}\n`, stderr: '' });
+  });
+
+  it('refuses an overrides_dir of the config file whose variable is unset, or that is not a folder name (exit 2)', async function () {
+    const folder = join(dir.path, 'bad-overrides-dir');
+    mkdirSync(folder);
+    const [unset, notAName] = ['overrides_dir: ${UNSET_OVERRIDES_FOLDER}\n', 'overrides_dir: [a, b]\n'].map((text, i) => {
+      const file = join(folder, `dsrflow-${i}.yaml`);
+      writeFileSync(file, text);
+      return file;
+    }) as [string, string];
+    const [unsetRun, notANameRun] = await Promise.all([unset, notAName].map((file) => dsrflow(['validate', ALCHEMER_CONFIG, '-c', file])));
+    expect(unsetRun).to.deep.include({
+      code: 2,
+      stderr: `dsrflow: ${unset}: overrides_dir: environment variable UNSET_OVERRIDES_FOLDER is not set (write \${UNSET_OVERRIDES_FOLDER:-default} to give a default)\n`,
+    });
+    expect(notANameRun).to.deep.include({ code: 2, stderr: `dsrflow: ${notAName}: overrides_dir: ["a","b"] is not a folder\n` });
+  });
+
   it('shows warnings on stderr and still exits 0 (rollbar references a field its dataset does not declare)', async function () {
     const [config, dataset] = ['config/rollbar_config.yml', 'dataset/rollbar_dataset.yml'].map((file) => join(SHARED, file)) as [string, string];
     expect(await dsrflow(['validate', config, dataset])).to.deep.include({

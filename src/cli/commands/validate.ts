@@ -19,14 +19,14 @@ interface ValidateOptions {
 
 /** Loaded here, not at the top: compiling the connector schemas takes half a second no other command should wait. */
 async function registryFor(options: ValidateOptions): Promise<OverrideRegistry> {
-  const [{ loadSettings }, { loadOverrides }, { OverrideRegistry }] = await Promise.all([
+  const [{ loadOverridesDir }, { loadOverrides }, { OverrideRegistry }] = await Promise.all([
     import('../../config/settings.ts'),
     import('../../saas/overrides/load-overrides.ts'),
     import('../../saas/overrides/registry.ts'),
   ]);
   const registry = new OverrideRegistry();
   try {
-    const dir = options.overrides ?? loadSettings(process.env, options.config).overridesDir;
+    const dir = options.overrides ?? loadOverridesDir(process.env, options.config);
     if (dir) await loadOverrides(dir, registry);
   } catch (err) {
     if (isDsrflowError(err)) throw new CliError(ExitCodes.USAGE, err.message);
