@@ -1,5 +1,4 @@
 import { Router } from '@koa/router';
-import { retryOverrideOfBody } from '../../config/retry-override.ts';
 import { DsrflowError, ErrorCodes } from '../../errors.ts';
 import { validateConnection } from '../../saas/load-connection.ts';
 import { formatProblems } from '../../saas/validation-problems.ts';
@@ -14,10 +13,9 @@ type ValidateBody = { key: string; saas_config: string | object; dataset?: strin
 /** A `retry` is checked as a PUT checks it; as nothing is stored, it is not kept. */
 function validateBody(body: unknown): ValidateBody {
   const fields = 'saas_config, and optionally dataset, secrets, retry and key';
-  const { saas_config, dataset, secrets, extra } = connectionBody(body, { extra: ['key', 'retry'], datasetRequired: false, fields, knownFields: `send ${fields}` });
+  const { saas_config, dataset, secrets, extra } = connectionBody(body, { extra: ['key'], datasetRequired: false, fields, knownFields: `send ${fields}` });
   const key = extra.key === undefined ? DEFAULT_KEY : extra.key;
   if (typeof key !== 'string' || key === '') throw new DsrflowError(ErrorCodes.BODY_INVALID, 'key must be a non-empty string');
-  if (extra.retry !== undefined) retryOverrideOfBody(extra.retry);
   return { key, saas_config, dataset, secrets };
 }
 

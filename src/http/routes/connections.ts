@@ -1,12 +1,11 @@
 import { Router } from '@koa/router';
 import type { Engine } from '../../engine.ts';
-import { retryOverrideOfBody } from '../../config/retry-override.ts';
 import { CONNECTION_BODY_LIMIT, connectionBody, type ConnectionBodyShape } from '../connection-body.ts';
 import { readJsonBody } from '../json-body.ts';
 import { connectionView } from '../views.ts';
 
 const CONNECTION_SHAPE: ConnectionBodyShape = {
-  extra: ['retry'],
+  extra: [],
   datasetRequired: true,
   fields: 'saas_config, dataset and secrets',
   knownFields: 'a connection has saas_config, dataset, secrets and retry',
@@ -27,7 +26,7 @@ export function connectionRoutes(engine: Engine): Router {
         saasConfig: body.saas_config,
         dataset: body.dataset,
         secrets: body.secrets ?? {},
-        retry: body.extra.retry === undefined ? undefined : retryOverrideOfBody(body.extra.retry),
+        retry: body.retry,
       });
       ctx.status = created ? 201 : 200;
       ctx.body = connectionView(connection);
