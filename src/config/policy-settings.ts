@@ -1,6 +1,7 @@
 import { POLICIES } from '../policies/policies.ts';
 import { SettingError, shownValue } from './setting-error.ts';
 import { isObject } from '../is-object.ts';
+import { parseWholeNumber } from './units.ts';
 
 /**
  * The config file's `policies` block: settings of the built-in policies by policy key, for now only their due days,
@@ -9,12 +10,8 @@ import { isObject } from '../is-object.ts';
 
 const SETTINGS = ['due_days'];
 
-
 /** Days to a due date: a whole number from 1 to 3650, as a number or (from an environment variable) as text. */
-export function parseDueDays(value: unknown): number | undefined {
-  const days = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  return typeof days === 'number' && Number.isInteger(days) && days >= 1 && days <= 3650 ? days : undefined;
-}
+export const parseDueDays = (value: unknown): number | undefined => parseWholeNumber(value, 1, 3650);
 
 export function dueDaysProblem(value: unknown): string {
   return `${shownValue(value)} is not a whole number of days from 1 to 3650`;

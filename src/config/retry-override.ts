@@ -1,7 +1,7 @@
 import type { RetryPolicy } from '../actors/retry-policy.ts';
 import { DsrflowError, ErrorCodes } from '../errors.ts';
 import { SettingError, shownValue } from './setting-error.ts';
-import { formatDurationMs, parseDurationMs } from './units.ts';
+import { formatDurationMs, parseDurationMs, parseWholeNumber } from './units.ts';
 
 /**
  * A connection's own retry policy, `retry: {count, delay, max_delay}` beside its saas_config, dataset and secrets (in
@@ -15,10 +15,7 @@ const KEYS = ['count', 'delay', 'max_delay'];
 const DURATIONS = [['delay', 'firstDelayMs'], ['max_delay', 'maxDelayMs']] as const;
 
 /** A retry count: a whole number from 0 to 100, as a number or (from an environment variable) as text. */
-export function parseRetryCount(value: unknown): number | undefined {
-  const count = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  return typeof count === 'number' && Number.isInteger(count) && count >= 0 && count <= 100 ? count : undefined;
-}
+export const parseRetryCount = (value: unknown): number | undefined => parseWholeNumber(value, 0, 100);
 
 export function retryCountProblem(value: unknown): string {
   return `${shownValue(value)} is not a whole number from 0 to 100`;

@@ -167,14 +167,18 @@ function readConfigFile(path: string, env: NodeJS.ProcessEnv): Record<string, un
   return parsed as Record<string, unknown>;
 }
 
-function policyDueDaysFrom(file: Record<string, unknown>, path: string): Record<string, number> {
-  if (file.policies === undefined) return {};
+/** Reads a block of the config file at `path`, a SettingError it throws placed in that file. */
+function readBlock<T>(path: string, read: () => T): T {
   try {
-    return parsePolicyDueDays(file.policies);
+    return read();
   } catch (err) {
     if (err instanceof SettingError) throw invalid(`${path}: ${err.path}`, err.problem);
     throw err;
   }
+}
+
+function policyDueDaysFrom(file: Record<string, unknown>, path: string): Record<string, number> {
+  return file.policies === undefined ? {} : readBlock(path, () => parsePolicyDueDays(file.policies));
 }
 
 function connectionsFrom(file: Record<string, unknown>, path: string): ConfiguredConnection[] {
@@ -191,13 +195,7 @@ function connectionsFrom(file: Record<string, unknown>, path: string): Configure
     };
     const config = read('saas_config');
     const dataset = read('dataset');
-    let retry: RetryOverride | undefined;
-    try {
-      retry = entry.retry === undefined ? undefined : parseRetryOverride(entry.retry, `connections[${i}].retry`);
-    } catch (err) {
-      if (err instanceof SettingError) throw invalid(`${path}: ${err.path}`, err.problem);
-      throw err;
-    }
+    const retry = entry.retry === undefined ? undefined : readBlock(path, () => parseRetryOverride(entry.retry, `connections[${i}].retry`));
     return {
       key: entry.key,
       saasConfig: config.text,

@@ -1,4 +1,7 @@
-/** Durations (`7d`, `12h`, `30m`, `45s`, `250ms`, or seconds as a number) and sizes (`10mb`, `512kb`, or bytes). */
+/**
+ * Durations (`7d`, `12h`, `30m`, `45s`, `250ms`, or seconds as a number), sizes (`10mb`, `512kb`, or bytes) and whole
+ * numbers in a range.
+ */
 
 const DURATION = /^(\d+)\s*(ms|s|m|h|d)?$/i;
 const SIZE = /^(\d+)\s*(b|kb|mb|gb)?$/i;
@@ -28,4 +31,10 @@ export function parseSizeBytes(value: string | number): number | undefined {
   if (!match) return undefined;
   const bytes = Number(match[1]) * BYTES[(match[2] ?? 'b').toLowerCase() as keyof typeof BYTES];
   return bytes > 0 ? bytes : undefined;
+}
+
+/** A whole number from `min` to `max`, as a number or (from an environment variable) as text. */
+export function parseWholeNumber(value: unknown, min: number, max: number): number | undefined {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max ? n : undefined;
 }
