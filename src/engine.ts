@@ -106,7 +106,7 @@ export class Engine {
       observeOutgoing: (task, request) => this.#reportOutgoing(request, task),
     });
     this.#scheduler = new Scheduler({ store: this.#store, runner: this.#runner, executor, now: this.#now, log: options.log.child({ component: 'scheduler' }) });
-    this.#runner.performEffectsWith(this.#scheduler.perform);
+    this.#runner.performEffectsWith(this.#scheduler);
     this.#sweeper = new TimerSweeper({
       store: this.#store,
       runner: this.#runner,

@@ -5,7 +5,7 @@ import { isEndedStatus } from '../persistence/statuses.ts';
 import type { Store } from '../persistence/store.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import { hasWork, type TaskExecutor } from './task-executor.ts';
-import type { SendOptions, TaskRunner } from './task-runner.ts';
+import type { SendOptions, TaskEffects, TaskRunner } from './task-runner.ts';
 import type { RequestTaskEvent } from '../machines/request-task.machine.ts';
 import { taskStatusOf, type TaskEffect } from './task-transition.ts';
 
@@ -30,7 +30,7 @@ export interface SchedulerOptions {
   log: Logger;
 }
 
-export class Scheduler {
+export class Scheduler implements TaskEffects {
   readonly #o: SchedulerOptions;
   readonly #requestLocks = new KeyedMutex();
 
@@ -51,6 +51,19 @@ export class Scheduler {
         if (await this.#anyOpen(task.downstream)) return;
         return this.#settle(task.privacy_request_id, task);
     }
+  };
+
+  readonly downstreamStarts = async (task: TaskRecord): Promise<{ starts: { taskId: string; event: RequestTaskEvent }[]; all: boolean }> => {
+    const starts: { taskId: string; event: RequestTaskEvent }[] = [];
+    let all = true;
+    for (const id of task.downstream) {
+      const downstream = await this.#o.store.getTask(id);
+      if (!downstream || taskStatusOf(downstream.snapshot) !== 'pending') continue;
+      // Stored in one commit with the transition of `task`, the start shares its time.
+      if (await this.#allDone(downstream.upstream.filter((upstreamId) => upstreamId !== task.id))) starts.push({ taskId: id, event: this.#startEvent(downstream, task.updated_at) });
+      else all = false;
+    }
+    return { starts, all };
   };
 
   /** Starts a privacy request whose submission was stored with its start work (`startWorkFor`). */
@@ -132,8 +145,13 @@ export class Scheduler {
       const task = await this.#o.store.getTask(id);
       if (!task || taskStatusOf(task.snapshot) !== 'pending') continue;
       if (!(await this.#allDone(task.upstream))) continue;
-      await this.#sendIfStillValid(id, { type: hasWork(task) ? 'START' : 'FINISH', at: this.#now() });
+      await this.#sendIfStillValid(id, this.#startEvent(task, this.#now()));
     }
+  }
+
+  /** A task with work starts; one without (a root or terminator) is done as soon as it is ready. */
+  #startEvent(task: TaskRecord, at: string): RequestTaskEvent {
+    return { type: hasWork(task) ? 'START' : 'FINISH', at };
   }
 
   async #failDescendants(task: TaskRecord): Promise<void> {

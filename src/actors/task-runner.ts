@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { RequestTaskEvent, TaskStatus } from '../machines/request-task.machine.ts';
 import type { Actor, PendingWork, StoreOp, TaskRecord } from '../persistence/records.ts';
 import type { Store } from '../persistence/store.ts';
-import { DsrflowError, ErrorCodes } from '../errors.ts';
+import { DsrflowError, ErrorCodes, isDsrflowError } from '../errors.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import { timerChanges, timersOf } from './task-timers.ts';
 import { stepTask, taskStatusOf, type TaskEffect } from './task-transition.ts';
@@ -49,7 +49,23 @@ function historyNote(event: RequestTaskEvent): string | undefined {
   return undefined;
 }
 
-export type EffectPerformer = (effect: TaskEffect, task: TaskRecord) => Promise<void>;
+/** What the task runner is given to do the effects the machine names. */
+export interface TaskEffects {
+  perform(effect: TaskEffect, task: TaskRecord): Promise<void>;
+  /**
+   * The starts that `startReadyDownstream` would make for `task`, just done, made now instead: the downstream tasks
+   * that are pending with every other upstream task done, each with its event. `all` is false when a pending
+   * downstream task waits for another upstream task, and the effect must still run once `task` is stored.
+   */
+  downstreamStarts(task: TaskRecord): Promise<{ starts: { taskId: string; event: RequestTaskEvent }[]; all: boolean }>;
+}
+
+/** A transition as it will be committed: its ops, and the pending work it stores for its effects. */
+interface PreparedStep {
+  transition: TaskTransition;
+  ops: StoreOp[];
+  pending?: PendingWork;
+}
 
 export class TaskRunner {
   readonly #store: Store;
@@ -57,15 +73,15 @@ export class TaskRunner {
   readonly #locks = new KeyedMutex();
   readonly #inFlight = new Set<Promise<unknown>>();
   readonly #listeners: ((t: TaskTransition) => void)[] = [];
-  #perform: EffectPerformer = async () => {};
+  #effects: TaskEffects = { perform: async () => {}, downstreamStarts: async () => ({ starts: [], all: false }) };
 
   constructor(store: Store, log: Logger) {
     this.#store = store;
     this.#log = log;
   }
 
-  performEffectsWith(perform: EffectPerformer): void {
-    this.#perform = perform;
+  performEffectsWith(effects: TaskEffects): void {
+    this.#effects = effects;
   }
 
   onTransition(listener: (t: TaskTransition) => void): void {
@@ -81,44 +97,87 @@ export class TaskRunner {
     return this.#transition(taskId, decide, options);
   }
 
+  /**
+   * A transition whose effect would start downstream tasks commits their starts with it, in one atomic commit: a
+   * dependent task begins its work as soon as the transition is stored, without a commit of its own in between.
+   */
   async #transition(taskId: string, pick: DecideEvent, options: SendOptions) {
-    const { task, pending, changed } = await this.#locks.run(taskId, async () => {
+    const { steps, task, changed } = await this.#locks.run(taskId, async () => {
       const stored = await this.#store.getTask(taskId);
       if (!stored) throw new DsrflowError(ErrorCodes.TASK_NOT_FOUND, `No request task found with id '${taskId}'.`);
       const event = pick(stored);
-      if (!event) return { task: stored, pending: undefined, changed: false };
-      const by = options.by ?? 'engine';
-      const step = stepTask(stored.snapshot, event);
-      const next: TaskRecord = { ...stored, snapshot: step.snapshot, revision: stored.revision + 1, updated_at: event.at };
-      const transition = { task: next, from: taskStatusOf(stored.snapshot), to: taskStatusOf(next.snapshot), event };
-      const note = historyNote(event);
-      const pending: PendingWork | undefined =
-        step.effects.length > 0 ? { key: `${next.id}!${next.revision}`, privacy_request_id: next.privacy_request_id, task_id: next.id, work: step.effects } : undefined;
-      await this.#store.commit([
-        { type: 'putTask', record: next },
-        {
-          type: 'appendTaskHistory',
-          taskId: next.id,
-          entry: { revision: next.revision, at: event.at, event: event.type, from: transition.from, to: transition.to, by, ...(note ? { note } : {}) },
-        },
-        ...timerChanges(timersOf(stored.id, stored.snapshot), timersOf(next.id, next.snapshot)),
-        ...(options.alsoStore?.(next) ?? []),
-        ...(pending ? [{ type: 'putPendingWork', work: pending } as const] : []),
-      ], { durable: by !== 'engine' });
-      this.#log.info(
-        { task_id: next.id, privacy_request_id: next.privacy_request_id, collection: next.collection_address, action: next.action_type, from: transition.from, to: transition.to },
-        'request task transition',
-      );
-      for (const listener of this.#listeners) listener(transition);
-      return { task: next, pending, changed: true };
+      if (!event) return { steps: [], task: stored, changed: false };
+      const { snapshot, effects } = stepTask(stored.snapshot, event);
+      const next: TaskRecord = { ...stored, snapshot, revision: stored.revision + 1, updated_at: event.at };
+      const { starts, all } = effects.includes('startReadyDownstream') ? await this.#effects.downstreamStarts(next) : { starts: [], all: false };
+      const ownEffects = all ? effects.filter((effect) => effect !== 'startReadyDownstream') : effects;
+      const own = this.#prepare(stored, next, event, ownEffects, options);
+      const steps = await this.#withLocks(starts.map((s) => s.taskId), async () => {
+        const started = (await Promise.all(starts.map(({ taskId: id, event: start }) => this.#prepareStart(id, start)))).flatMap((step) => step ?? []);
+        const all = [own, ...started];
+        await this.#store.commit(all.flatMap((step) => step.ops), { durable: (options.by ?? 'engine') !== 'engine' });
+        for (const { transition } of all) this.#told(transition);
+        return all;
+      });
+      return { steps, task: next, changed: true };
     });
-    if (pending) void this.track(pending, () => this.#performAll(pending.work as TaskEffect[], task));
+    for (const { pending, transition } of steps) if (pending) void this.track(pending, () => this.#performAll(pending.work as TaskEffect[], transition.task));
     return { task, changed };
+  }
+
+  /** Runs `fn` holding the locks of `taskIds` too, taken in one order so that two transitions cannot wait on each other. */
+  #withLocks<T>(taskIds: string[], fn: () => Promise<T>): Promise<T> {
+    return [...taskIds].sort().reduceRight<() => Promise<T>>((inner, id) => () => this.#locks.run(id, inner), fn)();
+  }
+
+  /**
+   * A start made with the transition of an upstream task, under the started task's lock; none when the task moved on
+   * or does not take it (one that waits for its retry time starts when that comes), as `startReadyDownstream` does.
+   */
+  async #prepareStart(taskId: string, event: RequestTaskEvent): Promise<PreparedStep | undefined> {
+    const stored = await this.#store.getTask(taskId);
+    if (!stored || taskStatusOf(stored.snapshot) !== 'pending') return undefined;
+    try {
+      const { snapshot, effects } = stepTask(stored.snapshot, event);
+      return this.#prepare(stored, { ...stored, snapshot, revision: stored.revision + 1, updated_at: event.at }, event, effects, {});
+    } catch (err) {
+      if (isDsrflowError(err, ErrorCodes.TASK_EVENT_REJECTED)) return undefined;
+      throw err;
+    }
+  }
+
+  #prepare(stored: TaskRecord, next: TaskRecord, event: RequestTaskEvent, effects: TaskEffect[], options: SendOptions): PreparedStep {
+    const transition = { task: next, from: taskStatusOf(stored.snapshot), to: taskStatusOf(next.snapshot), event };
+    const note = historyNote(event);
+    const pending: PendingWork | undefined =
+      effects.length > 0 ? { key: `${next.id}!${next.revision}`, privacy_request_id: next.privacy_request_id, task_id: next.id, work: effects } : undefined;
+    const ops: StoreOp[] = [
+      { type: 'putTask', record: next },
+      {
+        type: 'appendTaskHistory',
+        taskId: next.id,
+        entry: { revision: next.revision, at: event.at, event: event.type, from: transition.from, to: transition.to, by: options.by ?? 'engine', ...(note ? { note } : {}) },
+      },
+      ...timerChanges(timersOf(stored.id, stored.snapshot), timersOf(next.id, next.snapshot)),
+      ...(options.alsoStore?.(next) ?? []),
+      ...(pending ? [{ type: 'putPendingWork', work: pending } as const] : []),
+    ];
+    return { transition, ops, pending };
+  }
+
+  /** Logs a stored transition and tells the listeners. */
+  #told(transition: TaskTransition): void {
+    const { task, from, to } = transition;
+    this.#log.info(
+      { task_id: task.id, privacy_request_id: task.privacy_request_id, collection: task.collection_address, action: task.action_type, from, to },
+      'request task transition',
+    );
+    for (const listener of this.#listeners) listener(transition);
   }
 
   /** Performs effects side by side; resolves true when every one succeeded, having logged those that failed. */
   async #performAll(effects: TaskEffect[], task: TaskRecord): Promise<boolean> {
-    const results = await Promise.allSettled(effects.map((effect) => this.#perform(effect, task)));
+    const results = await Promise.allSettled(effects.map((effect) => this.#effects.perform(effect, task)));
     results.forEach((result, i) => {
       if (result.status === 'rejected') this.#log.error({ err: result.reason, task_id: task.id, effect: effects[i] }, 'request task effect failed');
     });

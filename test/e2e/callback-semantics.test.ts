@@ -34,7 +34,34 @@ describe('callback semantics', function () {
   });
 
   const history = async (id: string, taskId: string) =>
-    (await api(engine!.url, 'GET', `/api/v1/privacy-request/${id}/tasks/${taskId}`)).body.history as { event: string; by: string; note?: string }[];
+    (await api(engine!.url, 'GET', `/api/v1/privacy-request/${id}/tasks/${taskId}`)).body.history as { event: string; at: string; by: string; note?: string }[];
+
+  describe('the tasks a callback starts', () => {
+    it("are stored started with the callback, before its 200: the dependent task is no longer pending when the 200 comes", async () => {
+      const { url } = await setUp({}, { callbackDelayMs: false });
+      const id = await submit(url, JANE);
+      await waitForTask(url, id, 'shop:user', 'access', 'awaiting_callback');
+      expect(await shops[0]!.sendCallbacks()).to.deep.equal([200]);
+      const orders = (await tasksOf(url, id)).find((t) => t.collection_address === 'shop:orders');
+      expect(orders.status).to.not.equal('pending');
+      const started = (await history(id, orders.id))[1]!;
+      const called = (await history(id, (await tasksOf(url, id)).find((t) => t.collection_address === 'shop:user').id)).at(-1)!;
+      expect([started.event, called.event, started.at]).to.deep.equal(['START', 'CALLBACK', called.at]);
+    });
+
+    it('start a task shared by branches called back at once exactly once, and the request completes', async () => {
+      const { url } = await setUp({}, { callbackDelayMs: false }, { callbackDelayMs: false });
+      for (let round = 0; round < 5; round++) {
+        const id = await submit(url, JANE);
+        await waitForTask(url, id, 'shop:user', 'access', 'awaiting_callback');
+        await waitForTask(url, id, 'shop2:user', 'access', 'awaiting_callback');
+        expect((await Promise.all(shops.map((shop) => shop.sendCallbacks()))).flat()).to.deep.equal([200, 200]);
+        expect((await waitForStatus(url, id, ['complete', 'error'])).status).to.equal('complete');
+        const terminator = (await tasksOf(url, id)).find((t) => t.collection_address === '__TERMINATE__:__TERMINATE__');
+        expect((await history(id, terminator.id)).map((h) => h.event)).to.deep.equal(['CREATED', 'FINISH']);
+      }
+    });
+  });
 
   describe('deadline', () => {
     it('fails a task whose callback does not come in time, with its pending descendants; other branches go on', async () => {
