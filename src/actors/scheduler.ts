@@ -47,8 +47,7 @@ export class Scheduler implements TaskEffects {
       case 'failPendingDescendants':
         return this.#failDescendants(task);
       case 'settlePrivacyRequest':
-        // A task with a downstream task yet to end is not the last to end: that one settles the request.
-        if (await this.#anyOpen(task.downstream)) return;
+        if (await this.#anySettlesLater(task.downstream)) return;
         return this.#settle(task.privacy_request_id, task);
     }
   };
@@ -182,10 +181,16 @@ export class Scheduler implements TaskEffects {
     return true;
   }
 
-  async #anyOpen(taskIds: string[]): Promise<boolean> {
+  /**
+   * Whether one of these downstream tasks settles the request when it ends, so that the task upstream of them need
+   * not: one yet to end, or one complete (it ended after its upstream task, often in the same commit). One in error
+   * may have failed before, and one skipped may have been created so; neither settles anything for it.
+   */
+  async #anySettlesLater(taskIds: string[]): Promise<boolean> {
     for (const id of taskIds) {
       const task = await this.#o.store.getTask(id);
-      if (task && !isEndedStatus(taskStatusOf(task.snapshot))) return true;
+      const status = task && taskStatusOf(task.snapshot);
+      if (status && (status === 'complete' || !isEndedStatus(status))) return true;
     }
     return false;
   }
