@@ -5,7 +5,7 @@ import { isEndedStatus } from '../persistence/statuses.ts';
 import type { Store } from '../persistence/store.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import { hasWork, type TaskExecutor } from './task-executor.ts';
-import type { SendOptions, TaskEffects, TaskRunner } from './task-runner.ts';
+import type { EffectPlan, SendOptions, TaskEffects, TaskRunner } from './task-runner.ts';
 import type { RequestTaskEvent } from '../machines/request-task.machine.ts';
 import { taskStatusOf, type TaskEffect } from './task-transition.ts';
 
@@ -52,17 +52,32 @@ export class Scheduler implements TaskEffects {
     }
   };
 
-  readonly downstreamStarts = async (task: TaskRecord): Promise<{ starts: { taskId: string; event: RequestTaskEvent }[]; all: boolean }> => {
-    const starts: { taskId: string; event: RequestTaskEvent }[] = [];
-    let all = true;
-    for (const id of task.downstream) {
-      const downstream = await this.#o.store.getTask(id);
-      if (!downstream || taskStatusOf(downstream.snapshot) !== 'pending') continue;
-      // Stored in one commit with the transition of `task`, the start shares its time.
-      if (await this.#allDone(downstream.upstream.filter((upstreamId) => upstreamId !== task.id))) starts.push({ taskId: id, event: this.#startEvent(downstream, task.updated_at) });
-      else all = false;
+  /**
+   * A task that ends starts its ready downstream tasks in its own commit: those pending with every other upstream
+   * task done. `startReadyDownstream` is left to do only when one still waits for another upstream task; then it
+   * runs once this commit is stored, so that two branches ending together still start their shared task. Once a
+   * downstream task starts, the request is settled when that one ends, not now. Effects with nothing to act on are
+   * left out, so that they store no pending work.
+   */
+  readonly plan = async (task: TaskRecord, effects: TaskEffect[]): Promise<EffectPlan> => {
+    const starts: EffectPlan['starts'] = [];
+    let waiting = false;
+    if (effects.includes('startReadyDownstream')) {
+      for (const id of task.downstream) {
+        const downstream = await this.#o.store.getTask(id);
+        if (!downstream || taskStatusOf(downstream.snapshot) !== 'pending') continue;
+        // Stored in one commit with the transition of `task`, the start shares its time.
+        if (await this.#allDone(downstream.upstream.filter((upstreamId) => upstreamId !== task.id))) starts.push({ taskId: id, event: this.#startEvent(downstream, task.updated_at) });
+        else waiting = true;
+      }
     }
-    return { starts, all };
+    const left = effects.filter((effect) => {
+      if (effect === 'startReadyDownstream') return waiting;
+      if (effect === 'settlePrivacyRequest') return starts.length === 0;
+      if (effect === 'failPendingDescendants') return task.descendants.length > 0;
+      return true;
+    });
+    return { starts, effects: left };
   };
 
   /** Starts a privacy request whose submission was stored with its start work (`startWorkFor`). */

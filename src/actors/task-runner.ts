@@ -53,11 +53,15 @@ function historyNote(event: RequestTaskEvent): string | undefined {
 export interface TaskEffects {
   perform(effect: TaskEffect, task: TaskRecord): Promise<void>;
   /**
-   * The starts that `startReadyDownstream` would make for `task`, just done, made now instead: the downstream tasks
-   * that are pending with every other upstream task done, each with its event. `all` is false when a pending
-   * downstream task waits for another upstream task, and the effect must still run once `task` is stored.
+   * What the effects a transition names come to for `task`, in the state it reaches: the starts of downstream tasks
+   * to commit with it (each with its event), and the effects left to perform once it is stored.
    */
-  downstreamStarts(task: TaskRecord): Promise<{ starts: { taskId: string; event: RequestTaskEvent }[]; all: boolean }>;
+  plan(task: TaskRecord, effects: TaskEffect[]): Promise<EffectPlan>;
+}
+
+export interface EffectPlan {
+  starts: { taskId: string; event: RequestTaskEvent }[];
+  effects: TaskEffect[];
 }
 
 /** A transition as it will be committed: its ops, and the pending work it stores for its effects. */
@@ -73,7 +77,7 @@ export class TaskRunner {
   readonly #locks = new KeyedMutex();
   readonly #inFlight = new Set<Promise<unknown>>();
   readonly #listeners: ((t: TaskTransition) => void)[] = [];
-  #effects: TaskEffects = { perform: async () => {}, downstreamStarts: async () => ({ starts: [], all: false }) };
+  #effects: TaskEffects = { perform: async () => {}, plan: async (_task, effects) => ({ starts: [], effects }) };
 
   constructor(store: Store, log: Logger) {
     this.#store = store;
@@ -107,15 +111,15 @@ export class TaskRunner {
       if (!stored) throw new DsrflowError(ErrorCodes.TASK_NOT_FOUND, `No request task found with id '${taskId}'.`);
       const event = pick(stored);
       if (!event) return { steps: [], task: stored, changed: false };
-      const { snapshot, effects } = stepTask(stored.snapshot, event);
-      const next: TaskRecord = { ...stored, snapshot, revision: stored.revision + 1, updated_at: event.at };
-      const { starts, all } = effects.includes('startReadyDownstream') ? await this.#effects.downstreamStarts(next) : { starts: [], all: false };
-      const ownEffects = all ? effects.filter((effect) => effect !== 'startReadyDownstream') : effects;
-      const own = this.#prepare(stored, next, event, ownEffects, options);
+      const step = stepTask(stored.snapshot, event);
+      const next: TaskRecord = { ...stored, snapshot: step.snapshot, revision: stored.revision + 1, updated_at: event.at };
+      const { starts, effects } = await this.#effects.plan(next, step.effects);
       const steps = await this.#withLocks(starts.map((s) => s.taskId), async () => {
-        const started = (await Promise.all(starts.map(({ taskId: id, event: start }) => this.#prepareStart(id, start)))).flatMap((step) => step ?? []);
+        const started = (await Promise.all(starts.map(({ taskId: id, event: start }) => this.#prepareStart(id, start)))).flatMap((s) => s ?? []);
+        // A start that did not happen (its task moved on meanwhile) leaves every effect to this task, as without a plan.
+        const own = this.#prepare(stored, next, event, started.length === starts.length ? effects : step.effects, options);
         const all = [own, ...started];
-        await this.#store.commit(all.flatMap((step) => step.ops), { durable: (options.by ?? 'engine') !== 'engine' });
+        await this.#store.commit(all.flatMap((s) => s.ops), { durable: (options.by ?? 'engine') !== 'engine' });
         for (const { transition } of all) this.#told(transition);
         return all;
       });
@@ -139,7 +143,10 @@ export class TaskRunner {
     if (!stored || taskStatusOf(stored.snapshot) !== 'pending') return undefined;
     try {
       const { snapshot, effects } = stepTask(stored.snapshot, event);
-      return this.#prepare(stored, { ...stored, snapshot, revision: stored.revision + 1, updated_at: event.at }, event, effects, {});
+      const next = { ...stored, snapshot, revision: stored.revision + 1, updated_at: event.at };
+      const plan = await this.#effects.plan(next, effects);
+      // The starts a start causes are left to its effects, after this commit.
+      return this.#prepare(stored, next, event, plan.starts.length === 0 ? plan.effects : effects, {});
     } catch (err) {
       if (isDsrflowError(err, ErrorCodes.TASK_EVENT_REJECTED)) return undefined;
       throw err;
