@@ -47,7 +47,8 @@ export class Scheduler implements TaskEffects {
       case 'failPendingDescendants':
         return this.#failDescendants(task);
       case 'settlePrivacyRequest':
-        if (await this.#anySettlesLater(task.downstream)) return;
+        // A task with a downstream task yet to end is not the last to end: that one settles the request.
+        if (await this.#anyOpen(task.downstream)) return;
         return this.#settle(task.privacy_request_id, task);
     }
   };
@@ -196,16 +197,10 @@ export class Scheduler implements TaskEffects {
     return true;
   }
 
-  /**
-   * Whether one of these downstream tasks settles the request when it ends, so that the task upstream of them need
-   * not: one yet to end, or one complete (it ended after its upstream task, often in the same commit). One in error
-   * may have failed before, and one skipped may have been created so; neither settles anything for it.
-   */
-  async #anySettlesLater(taskIds: string[]): Promise<boolean> {
+  async #anyOpen(taskIds: string[]): Promise<boolean> {
     for (const id of taskIds) {
       const task = await this.#o.store.getTask(id);
-      const status = task && taskStatusOf(task.snapshot);
-      if (status && (status === 'complete' || !isEndedStatus(status))) return true;
+      if (task && !isEndedStatus(taskStatusOf(task.snapshot))) return true;
     }
     return false;
   }
