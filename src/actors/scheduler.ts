@@ -64,7 +64,8 @@ export class Scheduler implements TaskEffects {
     const starts: EffectPlan['starts'] = [];
     let waiting = false;
     if (effects.includes('startReadyDownstream')) {
-      for (const id of task.downstream) {
+      // A task's edges are unique since the graph is built so; a set keeps a repeated one from planning two starts.
+      for (const id of new Set(task.downstream)) {
         const downstream = await this.#o.store.getTask(id);
         if (!downstream || taskStatusOf(downstream.snapshot) !== 'pending') continue;
         // Stored in one commit with the transition of `task`, the start shares its time.

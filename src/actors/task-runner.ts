@@ -129,9 +129,12 @@ export class TaskRunner {
     return { task, changed };
   }
 
-  /** Runs `fn` holding the locks of `taskIds` too, taken in one order so that two transitions cannot wait on each other. */
+  /**
+   * Runs `fn` holding the locks of `taskIds` too, taken in one order so that two transitions cannot wait on each other,
+   * and each once: the mutex is not re-entrant.
+   */
   #withLocks<T>(taskIds: string[], fn: () => Promise<T>): Promise<T> {
-    return [...taskIds].sort().reduceRight<() => Promise<T>>((inner, id) => () => this.#locks.run(id, inner), fn)();
+    return [...new Set(taskIds)].sort().reduceRight<() => Promise<T>>((inner, id) => () => this.#locks.run(id, inner), fn)();
   }
 
   /**

@@ -58,7 +58,9 @@ export function buildTaskGraph(input: TaskGraphInput): TaskGraph {
     byKey.set(key(action, address), record);
     return record;
   };
+  // Once per pair: an erase_after that names a collection twice, or names the root, repeats an edge.
   const link = (from: TaskRecord, to: TaskRecord) => {
+    if (from.downstream.includes(to.id)) return;
     from.downstream.push(to.id);
     to.upstream.push(from.id);
   };

@@ -49,6 +49,20 @@ describe('erase_after ordering, end to end', () => {
     expect(byName.get('products')!.snapshot.context.message).to.equal('No values were erased since no primary key was defined for this collection');
   });
 
+  it('runs a connection whose erase_after names a collection twice, or names the root, as if it named it once', async () => {
+    const config = parse(CONFIG.replaceAll('<instance_fides_key>', 'repeated'));
+    const labels = config.saas_config.endpoints.find((e: { name: string }) => e.name === 'labels');
+    labels.erase_after = [labels.erase_after[0], labels.erase_after[0], '__ROOT__.__ROOT__'];
+    await engine.connections.put({ key: 'repeated', saasConfig: stringify(config), dataset: DATASET.replaceAll('<instance_fides_key>', 'repeated'), secrets: { domain: 'shop.example.com' } });
+    const submitted = await engine.submitPrivacyRequests([{ identity: { email: 'jane@example.com' }, policy_key: 'default_erasure_policy' }]);
+    const id = submitted.succeeded[0]!.id;
+    for (let i = 0; i < 300 && (await engine.getPrivacyRequest(id)).status !== 'complete'; i++) await new Promise((r) => setTimeout(r, 10));
+    const tasks = await engine.listTasks(id);
+    expect((await engine.getPrivacyRequest(id)).status).to.equal('complete');
+    const repeatedLabels = tasks.find((t) => t.action_type === 'erasure' && t.collection_address === 'repeated:labels')!;
+    expect(new Set(repeatedLabels.upstream).size).to.equal(repeatedLabels.upstream.length);
+  });
+
   it('refuses a connection whose erase_after values make a cycle', async () => {
     const config = parse(CONFIG.replaceAll('<instance_fides_key>', 'cyclic'));
     config.saas_config.endpoints[3].erase_after = ['cyclic.labels'];
