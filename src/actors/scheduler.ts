@@ -69,7 +69,8 @@ export class Scheduler implements TaskEffects {
         const downstream = await this.#o.store.getTask(id);
         if (!downstream || taskStatusOf(downstream.snapshot) !== 'pending') continue;
         // Stored in one commit with the transition of `task`, the start shares its time.
-        if (await this.#allDone(downstream.upstream.filter((upstreamId) => upstreamId !== task.id))) starts.push({ taskId: id, event: this.#startEvent(downstream, task.updated_at) });
+        const ready = await this.#allDone(downstream.upstream.filter((upstreamId) => upstreamId !== task.id));
+        if (ready) starts.push({ taskId: id, event: this.#startEvent(downstream, task.updated_at) });
         else waiting = true;
       }
     }

@@ -9,8 +9,8 @@ import { stepTask, taskStatusOf, type TaskEffect } from './task-transition.ts';
 
 /**
  * Rehydrates a task from its stored snapshot, applies one event, stores the new snapshot (with whatever else must be
- * stored with it, in one atomic commit), and only then performs the effects the transition named. No task lives in
- * memory between events. The effects are stored as pending work in the transition's commit and deleted once done,
+ * stored with it, and the starts of the downstream tasks it makes ready, in one atomic commit), and only then performs
+ * the effects the transition named, as the scheduler planned them. No task lives in memory between events. The effects are stored as pending work in the transition's commit and deleted once done,
  * so a restart redoes exactly the effects a crash cut short (`redo`).
  *
  * A transition that answers someone outside the engine (a third party's callback, an operator's retry) is synced to
@@ -64,6 +64,12 @@ export interface EffectPlan {
   effects: TaskEffect[];
 }
 
+/** The task after `event`, and the effects its transition names. */
+function stepped(stored: TaskRecord, event: RequestTaskEvent): { next: TaskRecord; effects: TaskEffect[] } {
+  const { snapshot, effects } = stepTask(stored.snapshot, event);
+  return { next: { ...stored, snapshot, revision: stored.revision + 1, updated_at: event.at }, effects };
+}
+
 /** A transition as it will be committed: its ops, and the pending work it stores for its effects. */
 interface PreparedStep {
   transition: TaskTransition;
@@ -111,13 +117,12 @@ export class TaskRunner {
       if (!stored) throw new DsrflowError(ErrorCodes.TASK_NOT_FOUND, `No request task found with id '${taskId}'.`);
       const event = pick(stored);
       if (!event) return { steps: [], task: stored, changed: false };
-      const step = stepTask(stored.snapshot, event);
-      const next: TaskRecord = { ...stored, snapshot: step.snapshot, revision: stored.revision + 1, updated_at: event.at };
-      const { starts, effects } = await this.#effects.plan(next, step.effects);
+      const { next, effects: named } = stepped(stored, event);
+      const { starts, effects } = await this.#effects.plan(next, named);
       const steps = await this.#withLocks(starts.map((s) => s.taskId), async () => {
         const started = (await Promise.all(starts.map(({ taskId: id, event: start }) => this.#prepareStart(id, start)))).flatMap((s) => s ?? []);
         // A start that did not happen (its task moved on meanwhile) leaves every effect to this task, as without a plan.
-        const own = this.#prepare(stored, next, event, started.length === starts.length ? effects : step.effects, options);
+        const own = this.#prepare(stored, next, event, started.length === starts.length ? effects : named, options);
         const all = [own, ...started];
         await this.#store.commit(all.flatMap((s) => s.ops), { durable: (options.by ?? 'engine') !== 'engine' });
         for (const { transition } of all) this.#told(transition);
@@ -145,8 +150,7 @@ export class TaskRunner {
     const stored = await this.#store.getTask(taskId);
     if (!stored || taskStatusOf(stored.snapshot) !== 'pending') return undefined;
     try {
-      const { snapshot, effects } = stepTask(stored.snapshot, event);
-      const next = { ...stored, snapshot, revision: stored.revision + 1, updated_at: event.at };
+      const { next, effects } = stepped(stored, event);
       const plan = await this.#effects.plan(next, effects);
       // The starts a start causes are left to its effects, after this commit.
       return this.#prepare(stored, next, event, plan.starts.length === 0 ? plan.effects : effects, {});
