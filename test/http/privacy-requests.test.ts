@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { DEFAULT_SETTINGS } from '../../src/config/settings.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
-import { capturedLogger, api, API_KEY, FIXTURES, readText, startEngine, submit, tempDir, waitForStatus, type ApiResponse } from '../support/harness.ts';
+import { capturedLogger, api, API_KEY, FIXTURES, readText, requestViews, startEngine, submit, tempDir, waitForStatus, type ApiResponse } from '../support/harness.ts';
 
 /**
  * POST /api/v1/privacy-request and the reads of a privacy request, plus what every API route shares: the API key,
@@ -12,15 +12,6 @@ const PRIVACY_REQUESTS = '/api/v1/privacy-request';
 const JANE = 'jane@example.com';
 
 const good = (email = JANE) => ({ identity: { email }, policy_key: 'default_access_policy' });
-
-/** Everything the API shows of one privacy request. */
-async function requestViews(base: string, id: string) {
-  return {
-    request: await api(base, 'GET', `${PRIVACY_REQUESTS}/${id}`),
-    tasks: await api(base, 'GET', `${PRIVACY_REQUESTS}/${id}/tasks`),
-    accessResults: await api(base, 'GET', `${PRIVACY_REQUESTS}/${id}/access-results`),
-  };
-}
 
 interface Refusal {
   status: number;
@@ -55,7 +46,7 @@ describe('/api/v1/privacy-request', function () {
 
   async function expectRefused(send: () => Promise<ApiResponse>, expected: Refusal): Promise<ApiResponse> {
     const before = await requestViews(engine.url, existingId);
-    expect(before.request.status).to.equal(200);
+    expect(before[existingId]!.request.status).to.equal(200);
     const res = await send();
     expectError(res, expected);
     expect(await requestViews(engine.url, existingId)).to.deep.equal(before);

@@ -8,6 +8,7 @@ import {
   api,
   eventually,
   putShopConnection,
+  requestViews,
   startEngine,
   startShop,
   submit,
@@ -87,21 +88,6 @@ async function taskId(base: string, privacyRequestId: string, address: string, a
   return task.id as string;
 }
 
-/** Everything the API shows of the given privacy requests, each task's history included. */
-async function snapshot(base: string, ids: string[]) {
-  const views: Record<string, unknown> = {};
-  for (const id of ids) {
-    const tasks = await api(base, 'GET', `/api/v1/privacy-request/${id}/tasks`);
-    views[id] = {
-      request: await api(base, 'GET', `/api/v1/privacy-request/${id}`),
-      tasks,
-      histories: await Promise.all(tasks.body.map((t: { id: string }) => api(base, 'GET', `/api/v1/privacy-request/${id}/tasks/${t.id}`))),
-      accessResults: await api(base, 'GET', `/api/v1/privacy-request/${id}/access-results`),
-    };
-  }
-  return views;
-}
-
 interface Refusal {
   status: number;
   code: string;
@@ -111,13 +97,13 @@ interface Refusal {
 
 /** Sends a callback that must be refused, and checks the answer and that nothing the API shows has changed. */
 async function expectRefused(base: string, ids: string[], send: () => Promise<ApiResponse>, expected: Refusal): Promise<ApiResponse> {
-  const before = await snapshot(base, ids);
+  const before = await requestViews(base, ...ids);
   const res = await send();
   expect(res.status, JSON.stringify(res.body)).to.equal(expected.status);
   expect(res.body.code, JSON.stringify(res.body)).to.equal(expected.code);
   if (typeof expected.detail === 'string') expect(res.body.detail).to.equal(expected.detail);
   else expect(res.body.detail).to.match(expected.detail);
-  expect(await snapshot(base, ids)).to.deep.equal(before);
+  expect(await requestViews(base, ...ids)).to.deep.equal(before);
   return res;
 }
 
@@ -474,10 +460,10 @@ describe('POST /api/v1/request-task/callback', function () {
       const { id, callback } = await awaitingAccess(JANE);
       expect(await sendHeld(shop, callback)).to.deep.equal({ status: 200, body: { task_queued: true } });
       await waitForStatus(engine.url, id, ['complete']);
-      const before = await snapshot(engine.url, [id]);
+      const before = await requestViews(engine.url, id);
       const replay = await postCallback(callback.replyTo, bearer(callback.token), { body: callback.body });
       expect(replay).to.deep.equal({ status: 200, body: { task_queued: true } });
-      expect(await snapshot(engine.url, [id])).to.deep.equal(before);
+      expect(await requestViews(engine.url, id)).to.deep.equal(before);
     });
 
     it('answers 409 CALLBACK_CONFLICT to a different body with the same token once the request completed, changing nothing', async function () {

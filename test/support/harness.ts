@@ -130,6 +130,28 @@ export async function waitForStatus(base: string, id: string, statuses: string[]
   }, `privacy request ${id} to reach ${statuses.join('/')}`);
 }
 
+export interface RequestViews {
+  request: ApiResponse;
+  tasks: ApiResponse;
+  histories: ApiResponse[];
+  accessResults: ApiResponse;
+}
+
+/** Everything the API shows of these privacy requests, each task's history included: to check that nothing changed. */
+export async function requestViews(base: string, ...ids: string[]): Promise<Record<string, RequestViews>> {
+  const views: Record<string, RequestViews> = {};
+  for (const id of ids) {
+    const tasks = await api(base, 'GET', `/api/v1/privacy-request/${id}/tasks`);
+    views[id] = {
+      request: await api(base, 'GET', `/api/v1/privacy-request/${id}`),
+      tasks,
+      histories: await Promise.all((tasks.body as { id: string }[]).map((t) => api(base, 'GET', `/api/v1/privacy-request/${id}/tasks/${t.id}`))),
+      accessResults: await api(base, 'GET', `/api/v1/privacy-request/${id}/access-results`),
+    };
+  }
+  return views;
+}
+
 export async function tasksOf(base: string, id: string): Promise<any[]> {
   return (await api(base, 'GET', `/api/v1/privacy-request/${id}/tasks`)).body;
 }
