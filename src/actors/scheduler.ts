@@ -55,25 +55,30 @@ export class Scheduler implements TaskEffects {
 
   /**
    * A task that ends starts its ready downstream tasks in its own commit: those pending with every other upstream
-   * task done. `startReadyDownstream` is left to do only when one still waits for another upstream task; then it
-   * runs once this commit is stored, so that two branches ending together still start their shared task. Once a
+   * task done. `startReadyDownstream` is left to do only when one still waits for an upstream task that may end at the
+   * same time; then it runs once this commit is stored, so that two branches ending together still start their shared
+   * task. A task started in this commit cannot: it runs only once the commit is stored, and starts the rest when it
+   * ends. Once a
    * downstream task starts, the request is settled when that one ends, not now. Effects with nothing to act on are
    * left out, so that they store no pending work.
    */
   readonly plan = async (task: TaskRecord, effects: TaskEffect[]): Promise<EffectPlan> => {
     const starts: EffectPlan['starts'] = [];
-    let waiting = false;
+    const waitingFor: string[][] = [];
     if (effects.includes('startReadyDownstream')) {
       // A task's edges are unique since the graph is built so; a set keeps a repeated one from planning two starts.
       for (const id of new Set(task.downstream)) {
         const downstream = await this.#o.store.getTask(id);
         if (!downstream || taskStatusOf(downstream.snapshot) !== 'pending') continue;
+        const others = downstream.upstream.filter((upstreamId) => upstreamId !== task.id);
         // Stored in one commit with the transition of `task`, the start shares its time.
-        const ready = await this.#allDone(downstream.upstream.filter((upstreamId) => upstreamId !== task.id));
-        if (ready) starts.push({ taskId: id, event: this.#startEvent(downstream, task.updated_at) });
-        else waiting = true;
+        if ((await this.#firstNotDone(others)) === undefined) starts.push({ taskId: id, event: this.#startEvent(downstream, task.updated_at) });
+        else waitingFor.push(others);
       }
     }
+    const started = new Set(starts.map((start) => start.taskId));
+    let waiting = false;
+    for (const others of waitingFor) if (!waiting) waiting = (await this.#firstNotDone(others, started)) !== undefined;
     const left = effects.filter((effect) => {
       if (effect === 'startReadyDownstream') return waiting;
       if (effect === 'settlePrivacyRequest') return starts.length === 0;
@@ -161,7 +166,7 @@ export class Scheduler implements TaskEffects {
     for (const id of taskIds) {
       const task = await this.#o.store.getTask(id);
       if (!task || taskStatusOf(task.snapshot) !== 'pending') continue;
-      if (!(await this.#allDone(task.upstream))) continue;
+      if ((await this.#firstNotDone(task.upstream)) !== undefined) continue;
       await this.#sendIfStillValid(id, this.#startEvent(task, this.#now()));
     }
   }
@@ -190,13 +195,17 @@ export class Scheduler implements TaskEffects {
     }
   }
 
-  /** Reads tasks only until one is not done: the terminator has every collection upstream of it. */
-  async #allDone(taskIds: string[]): Promise<boolean> {
+  /**
+   * The first of these tasks, but for those in `except`, that is not done. Reads stop there: the terminator has every
+   * collection upstream of it.
+   */
+  async #firstNotDone(taskIds: string[], except?: Set<string>): Promise<string | undefined> {
     for (const id of taskIds) {
+      if (except?.has(id)) continue;
       const task = await this.#o.store.getTask(id);
-      if (!task || !DONE.has(taskStatusOf(task.snapshot))) return false;
+      if (!task || !DONE.has(taskStatusOf(task.snapshot))) return id;
     }
-    return true;
+    return undefined;
   }
 
   async #anyOpen(taskIds: string[]): Promise<boolean> {
