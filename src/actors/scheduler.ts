@@ -58,27 +58,30 @@ export class Scheduler implements TaskEffects {
    * task done. `startReadyDownstream` is left to do only when one still waits for an upstream task that may end at the
    * same time; then it runs once this commit is stored, so that two branches ending together still start their shared
    * task. A task started in this commit cannot: it runs only once the commit is stored, and starts the rest when it
-   * ends. Once a
-   * downstream task starts, the request is settled when that one ends, not now. Effects with nothing to act on are
-   * left out, so that they store no pending work.
+   * ends. Once a downstream task starts, the request is settled when that one ends, not now. Effects with nothing to
+   * act on are left out, so that they store no pending work.
    */
   readonly plan = async (task: TaskRecord, effects: TaskEffect[]): Promise<EffectPlan> => {
     const starts: EffectPlan['starts'] = [];
+    // For each downstream task that waits: its other upstream tasks from the first one found not done.
     const waitingFor: string[][] = [];
     if (effects.includes('startReadyDownstream')) {
-      // A task's edges are unique since the graph is built so; a set keeps a repeated one from planning two starts.
+      // The graph links a pair once; a set keeps a repeated edge, stored by an earlier version, from planning two starts.
       for (const id of new Set(task.downstream)) {
         const downstream = await this.#o.store.getTask(id);
         if (!downstream || taskStatusOf(downstream.snapshot) !== 'pending') continue;
         const others = downstream.upstream.filter((upstreamId) => upstreamId !== task.id);
+        const notDone = await this.#firstNotDone(others);
         // Stored in one commit with the transition of `task`, the start shares its time.
-        if ((await this.#firstNotDone(others)) === undefined) starts.push({ taskId: id, event: this.#startEvent(downstream, task.updated_at) });
-        else waitingFor.push(others);
+        if (notDone === undefined) starts.push({ taskId: id, event: this.#startEvent(downstream, task.updated_at) });
+        else waitingFor.push(others.slice(others.indexOf(notDone)));
       }
     }
     const started = new Set(starts.map((start) => start.taskId));
     let waiting = false;
-    for (const others of waitingFor) if (!waiting) waiting = (await this.#firstNotDone(others, started)) !== undefined;
+    for (const rest of waitingFor) {
+      if (!waiting) waiting = !started.has(rest[0]!) || (await this.#firstNotDone(rest.slice(1), started)) !== undefined;
+    }
     const left = effects.filter((effect) => {
       if (effect === 'startReadyDownstream') return waiting;
       if (effect === 'settlePrivacyRequest') return starts.length === 0;

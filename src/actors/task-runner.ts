@@ -10,8 +10,9 @@ import { stepTask, taskStatusOf, type TaskEffect } from './task-transition.ts';
 /**
  * Rehydrates a task from its stored snapshot, applies one event, stores the new snapshot (with whatever else must be
  * stored with it, and the starts of the downstream tasks it makes ready, in one atomic commit), and only then performs
- * the effects the transition named, as the scheduler planned them. No task lives in memory between events. The effects are stored as pending work in the transition's commit and deleted once done,
- * so a restart redoes exactly the effects a crash cut short (`redo`).
+ * the effects the transition named, as the scheduler planned them. No task lives in memory between events. The
+ * effects are stored as pending work in the transition's commit and deleted once done, so a restart redoes exactly
+ * the effects a crash cut short (`redo`).
  *
  * A transition that answers someone outside the engine (a third party's callback, an operator's retry) is synced to
  * disk before they are answered. The engine's own steps are written before their effects run, which a killed process
