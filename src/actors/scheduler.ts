@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { DsrflowError, isDsrflowError, ErrorCodes } from '../errors.ts';
-import type { PendingWork, PrivacyRequestRecord, TaskRecord } from '../persistence/records.ts';
+import type { PendingWork, PrivacyRequestRecord, StoreOp, TaskRecord } from '../persistence/records.ts';
 import { isEndedStatus } from '../persistence/statuses.ts';
 import type { Store } from '../persistence/store.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
@@ -36,6 +36,9 @@ export class Scheduler implements TaskEffects {
 
   constructor(options: SchedulerOptions) {
     this.#o = options;
+    options.runner.onTransition(({ task, to }) => {
+      if (to === 'complete' && endsRequest(task)) options.log.info({ privacy_request_id: task.privacy_request_id, status: 'complete' }, 'privacy request ended');
+    });
   }
 
   readonly perform = async (effect: TaskEffect, task: TaskRecord): Promise<void> => {
@@ -49,7 +52,7 @@ export class Scheduler implements TaskEffects {
       case 'settlePrivacyRequest':
         // A task with a downstream task yet to end is not the last to end: that one settles the request.
         if (await this.#anyOpen(task.downstream)) return;
-        return this.#settle(task.privacy_request_id, task);
+        return this.#settle(task.privacy_request_id);
     }
   };
 
@@ -58,8 +61,9 @@ export class Scheduler implements TaskEffects {
    * task done. `startReadyDownstream` is left to do only when one still waits for an upstream task that may end at the
    * same time; then it runs once this commit is stored, so that two branches ending together still start their shared
    * task. A task started in this commit cannot: it runs only once the commit is stored, and starts the rest when it
-   * ends. Once a downstream task starts, the request is settled when that one ends, not now. Effects with nothing to
-   * act on are left out, so that they store no pending work.
+   * ends. Once a downstream task starts, the request is settled when that one ends, not now; the last terminator, on
+   * completing, ends its request in its own commit. Effects with nothing to act on are left out, so that they store no
+   * pending work.
    */
   readonly plan = async (task: TaskRecord, effects: TaskEffect[]): Promise<EffectPlan> => {
     const starts: EffectPlan['starts'] = [];
@@ -82,14 +86,26 @@ export class Scheduler implements TaskEffects {
     for (const rest of waitingFor) {
       if (!waiting) waiting = !started.has(rest[0]!) || (await this.#firstNotDone(rest.slice(1), started)) !== undefined;
     }
+    const alsoStore = effects.includes('settlePrivacyRequest') && endsRequest(task) ? await this.#completion(task) : [];
     const left = effects.filter((effect) => {
       if (effect === 'startReadyDownstream') return waiting;
-      if (effect === 'settlePrivacyRequest') return starts.length === 0;
+      if (effect === 'settlePrivacyRequest') return starts.length === 0 && !endsRequest(task);
       if (effect === 'failPendingDescendants') return task.descendants.length > 0;
       return true;
     });
-    return { starts, effects: left };
+    return { starts, effects: left, alsoStore };
   };
+
+  /**
+   * The privacy request completed by its last terminator's completion: every task that can run is upstream of that
+   * one, and a task starts only once its upstream tasks are done, so they all are. Its only other writers act on a
+   * request that is pending or in error, or on one whose tasks have not all ended.
+   */
+  async #completion(terminator: TaskRecord): Promise<StoreOp[]> {
+    const request = await this.#o.store.getPrivacyRequest(terminator.privacy_request_id);
+    if (request?.status !== 'in_processing') return [];
+    return [{ type: 'putPrivacyRequest', record: { ...request, status: 'complete', finished_processing_at: terminator.updated_at } }];
+  }
 
   /** Starts a privacy request whose submission was stored with its start work (`startWorkFor`). */
   start(privacyRequestId: string): Promise<void> {
@@ -219,17 +235,12 @@ export class Scheduler implements TaskEffects {
     return false;
   }
 
-  /**
-   * Ends the privacy request once all its tasks have ended. `endedBy`, the task whose end asks for this, saves reading
-   * every task when it is the last terminator and complete: every task that can run is upstream of it, and a task
-   * starts only once its upstream tasks are done, so they all are.
-   */
-  async #settle(privacyRequestId: string, endedBy?: TaskRecord): Promise<void> {
-    const allComplete = endedBy?.kind === 'terminator' && endedBy.downstream.length === 0 && taskStatusOf(endedBy.snapshot) === 'complete';
+  /** Ends the privacy request once all its tasks have ended. */
+  async #settle(privacyRequestId: string): Promise<void> {
     await this.#requestLocks.run(privacyRequestId, async () => {
       const request = await this.#o.store.getPrivacyRequest(privacyRequestId);
       if (!request || request.status !== 'in_processing') return;
-      const tasks = allComplete ? [] : await this.#o.store.listTasks(privacyRequestId);
+      const tasks = await this.#o.store.listTasks(privacyRequestId);
       if (!tasks.every((t) => isEndedStatus(taskStatusOf(t.snapshot)))) return;
       const failed = tasks.filter((t) => taskStatusOf(t.snapshot) === 'error' && !t.snapshot.context.failedUpstreamTask);
       const settled: PrivacyRequestRecord = {
@@ -249,4 +260,9 @@ export class Scheduler implements TaskEffects {
   #now(): string {
     return this.#o.now().toISOString();
   }
+}
+
+/** The last terminator of its graph, complete: its request is complete with it (`Scheduler.plan`). */
+function endsRequest(task: TaskRecord): boolean {
+  return task.kind === 'terminator' && task.downstream.length === 0 && taskStatusOf(task.snapshot) === 'complete';
 }

@@ -55,15 +55,20 @@ export interface TaskEffects {
   perform(effect: TaskEffect, task: TaskRecord): Promise<void>;
   /**
    * What the effects a transition names come to for `task`, in the state it reaches: the starts of downstream tasks
-   * to commit with it (each with its event), and the effects left to perform once it is stored.
+   * to commit with it (each with its event), other changes to commit with it, and the effects left to perform once it
+   * is stored.
    */
   plan(task: TaskRecord, effects: TaskEffect[]): Promise<EffectPlan>;
 }
 
 export interface EffectPlan {
   starts: { taskId: string; event: RequestTaskEvent }[];
+  alsoStore: StoreOp[];
   effects: TaskEffect[];
 }
+
+/** What a transition does about the effects it names when it commits without a plan: performs them all afterwards. */
+const unplanned = (effects: TaskEffect[]): Omit<EffectPlan, 'starts'> => ({ alsoStore: [], effects });
 
 /** The task after `event`, and the effects its transition names. */
 function stepped(stored: TaskRecord, event: RequestTaskEvent): { next: TaskRecord; effects: TaskEffect[] } {
@@ -84,7 +89,7 @@ export class TaskRunner {
   readonly #locks = new KeyedMutex();
   readonly #inFlight = new Set<Promise<unknown>>();
   readonly #listeners: ((t: TaskTransition) => void)[] = [];
-  #effects: TaskEffects = { perform: async () => {}, plan: async (_task, effects) => ({ starts: [], effects }) };
+  #effects: TaskEffects = { perform: async () => {}, plan: async (_task, effects) => ({ starts: [], ...unplanned(effects) }) };
 
   constructor(store: Store, log: Logger) {
     this.#store = store;
@@ -119,11 +124,12 @@ export class TaskRunner {
       const event = pick(stored);
       if (!event) return { steps: [], task: stored, changed: false };
       const { next, effects: named } = stepped(stored, event);
-      const { starts, effects } = await this.#effects.plan(next, named);
+      const plan = await this.#effects.plan(next, named);
+      const { starts } = plan;
       const steps = await this.#withLocks(starts.map((s) => s.taskId), async () => {
         const started = (await Promise.all(starts.map(({ taskId: id, event: start }) => this.#prepareStart(id, start)))).flatMap((s) => s ?? []);
         // A start that did not happen (its task moved on meanwhile) leaves every effect to this task, as without a plan.
-        const own = this.#prepare(stored, next, event, started.length === starts.length ? effects : named, options);
+        const own = this.#prepare(stored, next, event, started.length === starts.length ? plan : unplanned(named), options);
         const all = [own, ...started];
         await this.#store.commit(all.flatMap((s) => s.ops), { durable: (options.by ?? 'engine') !== 'engine' });
         for (const { transition } of all) this.#told(transition);
@@ -154,14 +160,14 @@ export class TaskRunner {
       const { next, effects } = stepped(stored, event);
       const plan = await this.#effects.plan(next, effects);
       // The starts a start causes are left to its effects, after this commit.
-      return this.#prepare(stored, next, event, plan.starts.length === 0 ? plan.effects : effects, {});
+      return this.#prepare(stored, next, event, plan.starts.length === 0 ? plan : unplanned(effects), {});
     } catch (err) {
       if (isDsrflowError(err, ErrorCodes.TASK_EVENT_REJECTED)) return undefined;
       throw err;
     }
   }
 
-  #prepare(stored: TaskRecord, next: TaskRecord, event: RequestTaskEvent, effects: TaskEffect[], options: SendOptions): PreparedStep {
+  #prepare(stored: TaskRecord, next: TaskRecord, event: RequestTaskEvent, { alsoStore, effects }: Omit<EffectPlan, 'starts'>, options: SendOptions): PreparedStep {
     const transition = { task: next, from: taskStatusOf(stored.snapshot), to: taskStatusOf(next.snapshot), event };
     const note = historyNote(event);
     const pending: PendingWork | undefined =
@@ -175,6 +181,7 @@ export class TaskRunner {
       },
       ...timerChanges(timersOf(stored.id, stored.snapshot), timersOf(next.id, next.snapshot)),
       ...(options.alsoStore?.(next) ?? []),
+      ...alsoStore,
       ...(pending ? [{ type: 'putPendingWork', work: pending } as const] : []),
     ];
     return { transition, ops, pending };

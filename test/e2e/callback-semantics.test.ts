@@ -49,6 +49,19 @@ describe('callback semantics', function () {
       expect([started.event, called.event, started.at]).to.deep.equal(['START', 'CALLBACK', called.at]);
     });
 
+    it('end with the request: the last task to complete stores the terminator and the request complete with it', async () => {
+      const { url } = await setUp({}, { callbackDelayMs: false });
+      const id = await submit(url, JANE);
+      await waitForTask(url, id, 'shop:user', 'access', 'awaiting_callback');
+      expect(await shops[0]!.sendCallbacks()).to.deep.equal([200]);
+      const done = await waitForStatus(url, id, ['complete', 'error']);
+      const tasks = await tasksOf(url, id);
+      const orders = (await history(id, tasks.find((t) => t.collection_address === 'shop:orders').id)).at(-1)!;
+      const terminator = (await history(id, tasks.find((t) => t.collection_address === '__TERMINATE__:__TERMINATE__').id)).at(-1)!;
+      expect([done.status, orders.event, terminator.event]).to.deep.equal(['complete', 'SUCCEEDED', 'FINISH']);
+      expect([terminator.at, done.finished_processing_at]).to.deep.equal([orders.at, orders.at]);
+    });
+
     it('start a task shared by branches called back at once exactly once, and the request completes', async () => {
       const { url } = await setUp({}, { callbackDelayMs: false }, { callbackDelayMs: false });
       for (let round = 0; round < 5; round++) {

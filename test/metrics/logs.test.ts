@@ -86,6 +86,11 @@ describe('structured logs', function () {
     expect(transitions[0]).to.have.keys('level', 'time', 'service', 'component', 'task_id', 'privacy_request_id', 'collection', 'action', 'from', 'to', 'msg');
   });
 
+  it('writes one line when the privacy request ends, with its status', function () {
+    const ended = lines.filter((l) => l.msg === 'privacy request ended');
+    expect(ended.map((l) => [l.privacy_request_id, l.status])).to.deep.equal([[requestId, 'complete']]);
+  });
+
   it('writes one line per HTTP request under its own id, which the refusal of a bad callback shares', function () {
     const answered = lines.filter((l) => l.msg === 'http request');
     expect(answered.length).to.be.greaterThan(3);
