@@ -11,7 +11,7 @@ import { seedAwaitingTasks } from './seed.ts';
 /**
  * `npm run bench`: dsrflow's four benchmark scenarios, each beside a baseline measured in the same run, on this
  * machine. Prints a table and writes bench/results.json. Figures are medians of several rounds, each measured after a
- * warm-up of the same work (BENCH_WARMUP, 1,000 by default).
+ * warm-up of the same work (BENCH_WARMUP, 5,000 by default).
  *   1. callback acceptance (durable, fsync before the 200) vs a bare Koa route (JWT verify + one unsynced put)
  *   2. callback to next step at half the maximum callback rate vs the same route forwarding at once
  *   3. end to end over a three-collection connector (one async) vs the same HTTP calls made by a plain loop
@@ -23,14 +23,16 @@ const API_KEY = 'bench-api-key';
 const SECRET = 'b'.repeat(48);
 const TOKEN = 'vendor-token';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const CALLBACKS = Number(process.env.BENCH_CALLBACKS ?? 3000);
+const CALLBACKS = Number(process.env.BENCH_CALLBACKS ?? 10_000);
 const CONCURRENCY = 50;
 const E2E_REQUESTS = Number(process.env.BENCH_E2E_REQUESTS ?? 1000);
 const SCALE_TASKS = Number(process.env.BENCH_SCALE_TASKS ?? 100_000);
 const CLK_TCK = 100;
-// Each engine and baseline first handles this many of the same kind of work, unmeasured: a fresh Node process spends
-// seconds compiling hot code on its other core, which a server running for days pays once.
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 1000);
+// Each engine and baseline first handles this many of the same kind of work, unmeasured, from the same load-client
+// process as the measured work: a fresh Node process spends seconds compiling hot code on its other core, which a
+// server running for days pays once. With 1,000, the baseline (and a fresh client) was still far from its steady
+// rate, and the ratio of scenario 1 came out twice what it is.
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 5000);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 const percentile = (xs: number[], p: number) => {
@@ -123,13 +125,23 @@ interface LoadResult {
   answeredAt: number[];
 }
 
-function runLoad(url: string, requests: { token: string; body: string }[], ratePerSecond?: number): Promise<LoadResult> {
+type Callback = { token: string; body: string };
+
+/**
+ * Posts the warm-up callbacks, then the measured ones, from one load-client process; `onWarm` runs in between (to
+ * read a CPU counter, say). Resolves with the measured ones' result.
+ */
+function runLoad(url: string, load: { warmup: Callback[]; requests: Callback[]; ratePerSecond?: number }, onWarm: () => void = () => {}): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/load-client.ts'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/load-client.ts'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit', 'ipc'] });
     let out = '';
-    child.stdout.on('data', (d) => (out += d));
+    child.stdout!.on('data', (d) => (out += d));
+    child.once('message', () => {
+      onWarm();
+      child.send('go');
+    });
     child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`load client exited ${code}`))));
-    child.stdin.end(JSON.stringify({ url, path: '/api/v1/request-task/callback', concurrency: CONCURRENCY, ratePerSecond, requests }));
+    child.stdin!.end(JSON.stringify({ url, path: '/api/v1/request-task/callback', concurrency: CONCURRENCY, ...load }));
   });
 }
 
@@ -200,9 +212,8 @@ async function callbackAcceptance() {
     await vendor.waitForLookups(WARMUP + CALLBACKS);
     const all = vendor.lookups.map((l) => ({ token: l.token, body: BenchVendor.body(l.email) }));
     const [warmup, requests] = [all.slice(0, WARMUP), all.slice(WARMUP)];
-    await runLoad(engine.url, warmup);
-    const cpuBefore = engine.proc.cpuMs();
-    const result = await runLoad(engine.url, requests);
+    let cpuBefore = 0;
+    const result = await runLoad(engine.url, { warmup, requests }, () => (cpuBefore = engine.proc.cpuMs()));
     if (result.statuses.some((s) => s !== 200)) throw new Error(`dsrflow refused callbacks: ${[...new Set(result.statuses)]}`);
     // Each callback's dependent work (the terminator task, the request's end) ends within moments of the last 200:
     // its CPU counts, that of checking the requests' statuses afterwards does not.
@@ -213,9 +224,8 @@ async function callbackAcceptance() {
     await stopEngine(engine);
     await vendor.close();
     const baseline = await startBaseline();
-    await runLoad(baseline.url, warmup);
-    const baselineCpuBefore = baseline.cpuMs();
-    baselineRuns.push(await runLoad(baseline.url, requests));
+    let baselineCpuBefore = 0;
+    baselineRuns.push(await runLoad(baseline.url, { warmup, requests }, () => (baselineCpuBefore = baseline.cpuMs())));
     baselineCpuPerCallback.push((baseline.cpuMs() - baselineCpuBefore) / CALLBACKS);
     await baseline.stop();
     log(`  callback acceptance, round ${r + 1}: ${round((CALLBACKS / result.wallMs) * 1000, 0)}/s, ${round(cpuPerCallback.at(-1)!, 3)} ms CPU each, vs baseline ${round((CALLBACKS / baselineRuns.at(-1)!.wallMs) * 1000, 0)}/s, ${round(baselineCpuPerCallback.at(-1)!, 3)} ms`);
@@ -232,7 +242,7 @@ async function callbackAcceptance() {
 
 /** Scenario 2: from each callback's 200 to the dependent task's first request, at half the maximum rate. */
 async function callbackToNextStep(maxRate: number) {
-  const count = Math.min(CALLBACKS, 1500);
+  const count = Math.min(CALLBACKS, 5000);
   const rate = Math.max(1, Math.floor(maxRate / 2));
   const delays = (result: LoadResult, requests: { email: string }[], vendor: BenchVendor) =>
     requests.map((req, i) => Math.max(0, (vendor.ordersArrivedAt.get(userIdOf(req.email)) ?? Number.NaN) - result.answeredAt[i]!));
@@ -246,10 +256,9 @@ async function callbackToNextStep(maxRate: number) {
     await vendor.waitForLookups(WARMUP + count);
     const callbackOf = (l: (typeof vendor.lookups)[number]) => ({ token: l.token, body: BenchVendor.body(l.email) });
     const [warmup, lookups] = [vendor.lookups.slice(0, WARMUP), vendor.lookups.slice(WARMUP)];
-    await runLoad(engine.url, warmup.map(callbackOf), rate);
     const requests = lookups.map(callbackOf);
-    const cpuBefore = engine.proc.cpuMs();
-    const result = await runLoad(engine.url, requests, rate);
+    let cpuBefore = 0;
+    const result = await runLoad(engine.url, { warmup: warmup.map(callbackOf), requests, ratePerSecond: rate }, () => (cpuBefore = engine.proc.cpuMs()));
     await vendor.waitForOrders(WARMUP + count);
     await new Promise((res) => setTimeout(res, 500));
     cpuPerCallback.push((engine.proc.cpuMs() - cpuBefore) / count);
@@ -260,8 +269,7 @@ async function callbackToNextStep(maxRate: number) {
     await stopEngine(engine);
     vendor.ordersArrivedAt.clear();
     const baseline = await startBaseline(vendor.domain);
-    await runLoad(baseline.url, warmup.map(callbackOf), rate);
-    const base = await runLoad(baseline.url, requests, rate);
+    const base = await runLoad(baseline.url, { warmup: warmup.map(callbackOf), requests, ratePerSecond: rate });
     await new Promise((res) => setTimeout(res, 200));
     const b = delays(base, lookups, vendor).filter((x) => !Number.isNaN(x));
     baselineP.push([percentile(b, 50), percentile(b, 99)]);
