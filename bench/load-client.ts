@@ -8,7 +8,7 @@ import { Pool } from 'undici';
  * process matters: a cold client caps the rate of a fast server at a fraction of what it can take.
  */
 
-type Callback = { token: string; body: string };
+export type Callback = { token: string; body: string };
 
 interface Job {
   url: string;

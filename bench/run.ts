@@ -5,6 +5,7 @@ import { startArguments } from '../test/support/start-command.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
+import type { Callback } from './load-client.ts';
 import { BenchVendor, userIdOf } from './vendor.ts';
 import { seedAwaitingTasks } from './seed.ts';
 
@@ -124,8 +125,6 @@ interface LoadResult {
   statuses: number[];
   answeredAt: number[];
 }
-
-type Callback = { token: string; body: string };
 
 /**
  * Posts the warm-up callbacks, then the measured ones, from one load-client process; `onWarm` runs in between (to
