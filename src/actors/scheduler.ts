@@ -86,10 +86,11 @@ export class Scheduler implements TaskEffects {
     for (const rest of waitingFor) {
       if (!waiting) waiting = !started.has(rest[0]!) || (await this.#firstNotDone(rest.slice(1), started)) !== undefined;
     }
-    const alsoStore = effects.includes('settlePrivacyRequest') && endsRequest(task) ? await this.#completion(task) : [];
+    const completes = effects.includes('settlePrivacyRequest') && endsRequest(task);
+    const alsoStore = completes ? await this.#completion(task) : [];
     const left = effects.filter((effect) => {
       if (effect === 'startReadyDownstream') return waiting;
-      if (effect === 'settlePrivacyRequest') return starts.length === 0 && !endsRequest(task);
+      if (effect === 'settlePrivacyRequest') return starts.length === 0 && !completes;
       if (effect === 'failPendingDescendants') return task.descendants.length > 0;
       return true;
     });
